@@ -1,0 +1,5 @@
+import sys
+
+from dynotui.cli import main
+
+sys.exit(main())

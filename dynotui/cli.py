@@ -1,0 +1,70 @@
+"""Entry point: the bare command opens the workbench; subcommands run headless.
+
+Each subcommand lives in `dynotui/commands/NAME.py` with `register(subparsers, common)`
+that adds its parser and sets `func=run`. Heavy imports happen inside `run`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from dynotui import __version__
+from dynotui.core.errors import DynoError
+
+COMMANDS = ["datasets", "show", "generate", "decide", "import_tasks", "stats", "export",
+            "similar", "crawl", "batch", "serve"]
+
+
+def common_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--workspace", metavar="DIR",
+                        help="folder that holds the store (env DYNOTUI_WORKSPACE)")
+    common.add_argument("--annotator", metavar="NAME", help="who decides (default: login name)")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = common_parser()
+    parser = argparse.ArgumentParser(
+        prog="dynotui", parents=[common],
+        description="Curate instruction-tuning data the Dynosaur way. "
+                    "Without a command, opens the workbench.")
+    parser.add_argument("--version", action="version", version=f"dynotui {__version__}")
+    parser.add_argument("--theme", help="theme name (see themes/)")
+    parser.add_argument("--source", default="sample",
+                        help="what to browse first: sample, hub, or a local folder/file")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"dynotui.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"dynotui.commands.{name}":
+                continue  # command not built yet
+            raise
+        module.register(sub, common)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            from dynotui.tui.app import run_app
+
+            return run_app(args) or 0
+        return args.func(args) or 0
+    except DynoError as exc:
+        print(f"dynotui: {exc.message}", file=sys.stderr)
+        if exc.hint:
+            print(exc.hint, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("dynotui: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Headless subcommands; each module has `register(subparsers, common)` and `run(args)`."""

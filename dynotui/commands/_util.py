@@ -1,0 +1,35 @@
+"""Helpers shared by the headless commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from dynotui.config import Settings, load_settings
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    return load_settings(workspace=getattr(args, "workspace", None),
+                         annotator=getattr(args, "annotator", None),
+                         model=getattr(args, "model", None))
+
+
+def open_store(args: argparse.Namespace):
+    from dynotui.core.store import Store
+
+    settings = settings_from(args)
+    return Store(settings.workspace, annotator=settings.annotator)
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def console(stderr: bool = False):
+    """A rich console for humans; data never goes through markup (use Text or markup=False)."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)

@@ -1,0 +1,1 @@
+"""The core: no textual, no rich, no torch. Importable and testable without a terminal."""
