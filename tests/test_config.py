@@ -1,0 +1,44 @@
+"""Settings: defaults, the TOML file, the environment, and clear errors for bad files."""
+
+import pytest
+
+from dynotui.config import load_settings
+from dynotui.core.errors import ConfigError
+
+
+def test_env_overrides_file(tmp_path, monkeypatch):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('theme = "x"\n[llm]\nmodel = "from-file"\nbase_url = "http://file"\n')
+    monkeypatch.setenv("DYNOTUI_CONFIG", str(cfg))
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://env")
+    monkeypatch.setenv("DYNOTUI_WORKSPACE", str(tmp_path / "ws"))
+    s = load_settings()
+    assert s.theme == "x"
+    assert s.llm.model == "from-file"
+    assert s.llm.base_url == "http://env"
+    assert s.workspace == tmp_path / "ws"
+    assert load_settings(workspace=tmp_path / "other").workspace == tmp_path / "other"
+
+
+def test_bad_toml_names_the_file(tmp_path, monkeypatch):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text("theme = \n")
+    monkeypatch.setenv("DYNOTUI_CONFIG", str(cfg))
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    assert str(cfg) in err.value.message
+
+
+def test_unknown_key_lists_known_ones(tmp_path, monkeypatch):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text("[llm]\nmodle = 'typo'\n")
+    monkeypatch.setenv("DYNOTUI_CONFIG", str(cfg))
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    assert "llm.modle" in err.value.message
+    assert "model" in err.value.hint
+
+
+def test_default_workspace_is_per_user(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert load_settings().workspace == tmp_path / "dynotui" / "workspace"
