@@ -1,0 +1,107 @@
+"""Decision event files of every session and annotator, merged into one Ledger."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from pathlib import Path
+
+from tinydb.table import Table
+
+from dynotui.core.errors import StoreError
+from dynotui.core.models import Decision
+from dynotui.core.store.eventlog import TABLE, EventLog
+from dynotui.core.store.layout import DECISIONS, ROLL_EVENTS, SCHEMA, annotator_dir
+from dynotui.core.store.state import Ledger
+
+
+class DecisionFiles:
+    """Reads all events files incrementally; appends this session's events to its own file."""
+
+    def __init__(self, workspace: Path, annotator: str, session: str) -> None:
+        self.workspace = workspace
+        self.folder = workspace / DECISIONS
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.annotator = annotator
+        self.session = session
+        self.logs: dict[Path, EventLog] = {}
+        self.ledger = Ledger()
+        self.all: list[Decision] = []
+        self.broken: dict[Path, StoreError] = {}
+        self.writer: EventLog | None = None
+        self._last_ts = 0.0
+        self._part = 0
+
+    # -- reading --------------------------------------------------------------------------
+    def refresh(self) -> None:
+        for sub in os.scandir(self.folder):
+            if not sub.is_dir():
+                continue
+            for entry in os.scandir(sub.path):
+                if entry.name.endswith(".jsonl") and not entry.name.startswith("."):
+                    path = Path(entry.path)
+                    if path not in self.logs:
+                        self.logs[path] = EventLog(path)
+                    if self.logs[path] is not self.writer:
+                        self._read(self.logs[path])
+
+    def _read(self, log: EventLog) -> None:
+        if log.path in self.broken:
+            return  # reported once; the file is left exactly as it is
+        try:
+            reset, new = log.load_new()
+        except StoreError as exc:
+            self.broken[log.path] = exc
+            return
+        if reset:
+            self._rebuild()
+            return
+        for doc in new:
+            self._add(Decision.from_dict(doc))
+
+    def _rebuild(self) -> None:
+        self.ledger, self.all = Ledger(), []
+        for log in self.logs.values():
+            for doc in log.docs:
+                self._add(Decision.from_dict(doc))
+
+    def _add(self, event: Decision) -> None:
+        if event.id not in self.ledger.ids:
+            self.ledger.add(event)
+            self.all.append(event)
+
+    # -- writing --------------------------------------------------------------------------
+    def new_event(self, **fields) -> Decision:
+        # Strictly increasing per session, so "latest" is well defined even within one clock tick.
+        ts = max(time.time(), self._last_ts + 1e-6)
+        self._last_ts = ts
+        return Decision(annotator=self.annotator, session=self.session, ts=ts,
+                        id=f"{int(ts * 1e6):x}-{secrets.token_hex(4)}", **fields)
+
+    def _claim(self) -> EventLog:
+        folder = annotator_dir(self.workspace, self.annotator)
+        folder.mkdir(parents=True, exist_ok=True)
+        while True:
+            self._part += 1
+            path = folder / f"{self.session}-{self._part:04d}.jsonl"
+            header = {"schema": SCHEMA, "annotator": self.annotator, "session": self.session,
+                      "created": time.time()}
+            log = EventLog.create(path, header)
+            if log is not None:
+                self.logs[path] = log
+                return log
+
+    def append(self, events: list[Decision]) -> None:
+        """Write events to this session's file; durable when this returns."""
+        if self.writer is None or len(self.writer.docs) >= ROLL_EVENTS:
+            if self.writer is not None:
+                self.writer.close()
+            self.writer = self._claim()
+        Table(self.writer, TABLE, cache_size=0).insert_multiple(e.to_dict() for e in events)
+        for event in events:
+            self._add(event)
+
+    def close(self) -> None:
+        for log in self.logs.values():
+            log.close()

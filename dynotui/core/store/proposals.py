@@ -1,0 +1,156 @@
+"""Proposals and dataset metadata: one small TinyDB file per dataset, read by every process."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from tinydb import Query
+from tinydb.table import Table
+
+from dynotui.core.errors import StoreError
+from dynotui.core.models import DatasetMeta, Proposal
+from dynotui.core.store.files import AtomicStorage, flush_deferred, signature
+from dynotui.core.store.layout import DATASETS, SCHEMA, dataset_path
+
+KIND = "dataset"
+
+
+def table(storage, name: str) -> Table:
+    # A fresh Table per operation: TinyDB caches the next doc id per Table object, which
+    # would be stale once another process has added documents to the file.
+    return Table(storage, name, cache_size=0)
+
+
+class DatasetFiles:
+    """All datasets/*.json files, cached per file and re-read when another process changed one."""
+
+    def __init__(self, workspace: Path) -> None:
+        self.folder = workspace / DATASETS
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.storages: dict[Path, AtomicStorage] = {}
+        self.sigs: dict[Path, tuple | None] = {}
+        self.pids_of: dict[Path, list[str]] = {}
+        self.meta_of: dict[Path, dict[str, DatasetMeta]] = {}
+        self.dataset_of: dict[Path, str] = {}
+        self.props: dict[str, Proposal] = {}
+        self.broken: dict[Path, StoreError] = {}
+
+    def storage(self, path: Path) -> AtomicStorage:
+        if path not in self.storages:
+            self.storages[path] = AtomicStorage(path, KIND, SCHEMA)
+        return self.storages[path]
+
+    # -- reading --------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Pick up files other processes created or changed (stat per file; parse on change)."""
+        seen = set()
+        for entry in os.scandir(self.folder):
+            if not entry.name.endswith(".json") or entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            seen.add(path)
+            if signature(path) != self.sigs.get(path, ()):
+                self._load(path)
+        for path in set(self.sigs) - seen:
+            self._forget(path)
+
+    def _forget(self, path: Path) -> None:
+        for pid in self.pids_of.pop(path, []):
+            self.props.pop(pid, None)
+        self.meta_of.pop(path, None)
+        self.sigs.pop(path, None)
+
+    def _load(self, path: Path) -> None:
+        storage = self.storage(path)
+        self._forget(path)
+        try:
+            data = storage.fresh()
+        except StoreError as exc:
+            self.broken[path] = exc
+            self.sigs[path] = signature(path)
+            return
+        self.broken.pop(path, None)
+        self.sigs[path] = storage._sig
+        self.dataset_of[path] = data["_dynotui"]["1"].get("dataset", "")
+        pids = []
+        for doc in data.get("proposals", {}).values():
+            prop = Proposal.from_dict(doc)
+            self.props[prop.id] = prop
+            pids.append(prop.id)
+        self.pids_of[path] = pids
+        self.meta_of[path] = {d["key"]: DatasetMeta.from_dict(d["meta"])
+                              for d in data.get("meta", {}).values()}
+
+    def check(self, path: Path) -> None:
+        if path in self.broken:
+            raise self.broken[path]
+
+    def proposals(self, dataset: str | None) -> list[Proposal]:
+        self.refresh()
+        if dataset is None:
+            return [self.props[pid] for pids in self.pids_of.values() for pid in pids]
+        path = dataset_path(self.folder.parent, dataset)
+        self.check(path)
+        return [self.props[pid] for pid in self.pids_of.get(path, [])]
+
+    def meta(self, key: str) -> DatasetMeta | None:
+        self.refresh()
+        for metas in self.meta_of.values():
+            if key in metas:
+                return metas[key]
+        return None
+
+    def keys(self) -> list[str]:
+        self.refresh()
+        return sorted(k for metas in self.meta_of.values() for k in metas)
+
+    # -- writing (the caller holds the workspace lock) ------------------------------------
+    def _writable(self, dataset: str) -> AtomicStorage:
+        path = dataset_path(self.folder.parent, dataset)
+        storage = self.storage(path)
+        try:
+            storage.fresh()
+        except StoreError as exc:
+            self.broken[path] = exc
+            raise
+        storage.fresh()["_dynotui"]["1"]["dataset"] = dataset
+        return storage
+
+    def add(self, props: list[Proposal]) -> list[Proposal]:
+        groups: dict[str, list[Proposal]] = {}
+        for prop in props:
+            groups.setdefault(prop.dataset, []).append(prop)
+        storages = {ds: self._writable(ds) for ds in groups}  # all checked before any write
+        batch: list = []
+        added: list[Proposal] = []
+        now = time.time()
+        for ds, group in groups.items():
+            storage = storages[ds]
+            have = {doc.get("id") for doc in storage.fresh().get("proposals", {}).values()}
+            new = []
+            for prop in group:
+                if prop.id in have:
+                    continue
+                have.add(prop.id)
+                prop.created = prop.created or now
+                new.append(prop)
+            if new:
+                storage.deferred = batch
+                try:
+                    table(storage, "proposals").insert_multiple(p.to_dict() for p in new)
+                finally:
+                    storage.deferred = None
+                added.extend(new)
+        if batch:
+            flush_deferred(batch)
+        for storage, _ in batch:
+            self._load(storage.path)
+        return added
+
+    def save_meta(self, meta: DatasetMeta) -> None:
+        storage = self._writable(meta.ref.id)
+        table(storage, "meta").upsert({"key": meta.ref.key, "meta": meta.to_dict()},
+                                      Query().key == meta.ref.key)
+        self._load(storage.path)

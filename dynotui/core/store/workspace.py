@@ -1,0 +1,281 @@
+"""The workspace store: proposals, dataset metadata, decisions, generation cache, stages.
+
+Layout (schema 2): index.json (schema, generation cache, stages), datasets/<slug>.json
+(proposals + metadata of one dataset), decisions/<annotator>/<session>-<n>.jsonl (append-only
+events). Every file is small, so every write is cheap; see layout.py and DESIGN.md §4.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+from tinydb import Query
+
+from dynotui.core.errors import StoreError
+from dynotui.core.models import DatasetMeta, Decision, Proposal, Task
+from dynotui.core.store import migrate
+from dynotui.core.store.decisions import DecisionFiles
+from dynotui.core.store.files import AtomicStorage, clean_temp_files
+from dynotui.core.store.layout import DATASETS, DECISIONS, INDEX, LOCK, SCHEMA
+from dynotui.core.store.proposals import DatasetFiles, table
+from dynotui.core.store.state import ALL, POLICIES, STATUSES
+
+DECIDE_ACTIONS = ("accept", "reject", "skip", "flag", "unflag")
+
+
+def default_session() -> str:
+    return f"{datetime.now():%Y%m%dT%H%M%S}-{os.getpid()}-{secrets.token_hex(2)}"
+
+
+class Store:
+    """One workspace folder. Safe for several processes and annotators at once."""
+
+    def __init__(self, workspace: str | Path, annotator: str | None = None,
+                 session: str | None = None, lock_timeout: float = 30.0) -> None:
+        from dynotui.config import login_name
+
+        self.workspace = Path(workspace).expanduser()
+        try:
+            self.workspace.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"Cannot create the workspace folder {self.workspace}: "
+                             f"{exc.strerror}.", "Choose another --workspace.") from exc
+        self.annotator = annotator or login_name()
+        self.session = session or default_session()
+        self._lock = FileLock(str(self.workspace / LOCK), timeout=lock_timeout)
+        self._index = AtomicStorage(self.workspace / INDEX, "index", SCHEMA)
+        with self.locked():
+            self._open_index()
+        for folder in (self.workspace, self.workspace / DATASETS,
+                       *[p for p in (self.workspace / DECISIONS).glob("*") if p.is_dir()]):
+            clean_temp_files(folder)
+        self._datasets = DatasetFiles(self.workspace)
+        self._decisions = DecisionFiles(self.workspace, self.annotator, self.session)
+
+    # -- lifecycle ------------------------------------------------------------------------
+    def locked(self):
+        """The workspace lock, shared by processes, around every read-modify-write."""
+        return _Locked(self._lock, self.workspace)
+
+    def _open_index(self) -> None:
+        path = self.workspace / INDEX
+        if not path.exists():
+            if (self.workspace / migrate.LEGACY).exists():
+                migrate.from_v1(self)
+            else:
+                self._index.write(self._index.fresh())
+        schema = self._index.fresh()["_dynotui"]["1"].get("schema")
+        if not isinstance(schema, int) or schema > SCHEMA:
+            raise StoreError(f"Workspace {self.workspace} has store schema {schema!r}; this "
+                             f"dynotui reads schema {SCHEMA} and older.",
+                             "Upgrade dynotui, or choose another --workspace.")
+        if schema < SCHEMA:
+            migrate.upgrade(self, schema)
+
+    def close(self) -> None:
+        self._decisions.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    @property
+    def problems(self) -> list[StoreError]:
+        """Files that could not be read (left untouched); everything else works."""
+        self._datasets.refresh()
+        self._decisions.refresh()
+        return [*self._datasets.broken.values(), *self._decisions.broken.values()]
+
+    # -- dataset metadata -----------------------------------------------------------------
+    def save_meta(self, meta: DatasetMeta) -> None:
+        with self.locked():
+            self._datasets.save_meta(meta)
+
+    def load_meta(self, key: str) -> DatasetMeta | None:
+        return self._datasets.meta(key)
+
+    def dataset_keys(self) -> list[str]:
+        return self._datasets.keys()
+
+    # -- proposals ------------------------------------------------------------------------
+    def add_proposals(self, props: list[Proposal]) -> list[Proposal]:
+        """Store the proposals not stored yet (by content-hash id); durable on return."""
+        if not props:
+            return []
+        with self.locked():
+            return self._datasets.add(list(props))
+
+    def proposals(self, dataset: str | None = None) -> list[Proposal]:
+        return self._datasets.proposals(dataset)
+
+    def proposal(self, pid: str) -> Proposal:
+        prop = self._datasets.props.get(pid)
+        if prop is None:
+            self._datasets.refresh()
+            prop = self._datasets.props.get(pid)
+        if prop is None:
+            raise StoreError(f"No proposal with id {pid!r} in {self.workspace}.",
+                             "List ids with `dynotui stats` or check --workspace.")
+        return prop
+
+    def find(self, prefix: str) -> Proposal:
+        """The one proposal whose id starts with `prefix`."""
+        self._datasets.refresh()
+        hits = [pid for pid in self._datasets.props if pid.startswith(prefix)]
+        if len(hits) != 1:
+            what = "No proposal id starts" if not hits else f"{len(hits)} proposal ids start"
+            raise StoreError(f"{what} with {prefix!r} in {self.workspace}.",
+                             "Give more characters of the id." if hits else
+                             "Check the id and --workspace.")
+        return self._datasets.props[hits[0]]
+
+    def count_proposals(self) -> int:
+        self._datasets.refresh()
+        return len(self._datasets.props)
+
+    # -- generation cache and stages (index.json) -----------------------------------------
+    def generation_done(self, key: str) -> bool:
+        return any(d.get("key") == key for d in self._index.fresh().get("generation", {}).values())
+
+    def mark_generation(self, key: str, info: dict) -> None:
+        with self.locked():
+            table(self._index, "generation").upsert(
+                {"key": key, "info": info, "ts": time.time()}, Query().key == key)
+
+    def generations(self) -> dict[str, dict]:
+        return {d["key"]: d.get("info", {}) for d in self._index.fresh().get("generation", {}).values()}
+
+    def add_stage(self, info: dict) -> int:
+        with self.locked():
+            return table(self._index, "stages").insert({**info, "ts": time.time()})
+
+    def stages(self) -> list[dict]:
+        docs = self._index.fresh().get("stages", {})
+        return [{**doc, "id": int(key)} for key, doc in sorted(docs.items(), key=lambda kv: int(kv[0]))]
+
+    # -- decisions ------------------------------------------------------------------------
+    def decide(self, pid: str, action: str, reason: str = "", note: str = "",
+               seconds: float = 0.0) -> Decision:
+        """Record a decision; it is on disk (fsynced) when this returns."""
+        if action not in DECIDE_ACTIONS:
+            raise StoreError(f"Unknown action {action!r}.",
+                             f"Use one of: {', '.join(DECIDE_ACTIONS)} (edit and undo have "
+                             "their own commands).")
+        prop = self.proposal(pid)
+        event = self._decisions.new_event(proposal=prop.id, action=action, reason=reason,
+                                          note=note, seconds=float(seconds), dataset=prop.dataset)
+        self._decisions.append([event])
+        return event
+
+    def edit(self, pid: str, task: Task, seconds: float = 0.0,
+             verdicts: list | None = None) -> Proposal:
+        """Store the edited task as a new version and accept it; the old one becomes `edited`."""
+        old = self.proposal(pid)
+        new = Proposal(dataset=old.dataset, task=task, config=old.config, split=old.split,
+                       revision=old.revision, variant="edit", prompt_version=old.prompt_version,
+                       model=old.model, source="edit", verdicts=list(verdicts or []),
+                       parent=old.id, version=old.version + 1, task_name=old.task_name,
+                       stage=old.stage)
+        if new.id == old.id:  # nothing changed: an edit that keeps the task is an accept
+            self.decide(old.id, "accept", seconds=seconds)
+            return old
+        self.add_proposals([new])
+        new = self.proposal(new.id)
+        pair = [self._decisions.new_event(proposal=old.id, action="edit", edited=new.id,
+                                          seconds=float(seconds), dataset=old.dataset),
+                self._decisions.new_event(proposal=new.id, action="accept", dataset=new.dataset)]
+        self._decisions.append(pair)  # one write: both or neither
+        return new
+
+    def undo(self) -> Decision | None:
+        """Cancel this annotator's latest event not yet undone (an edit with its accept)."""
+        self._decisions.refresh()
+        ledger = self._decisions.ledger
+        mine = [e for e in self._decisions.all if e.annotator == self.annotator
+                and e.action != "undo" and e.id not in ledger.undone]
+        if not mine:
+            return None
+        mine.sort(key=lambda e: (e.ts, e.id))
+        targets = [mine[-1]]
+        if len(mine) > 1 and mine[-2].action == "edit" and mine[-2].edited == mine[-1].proposal:
+            targets.append(mine[-2])
+        undos = [self._decisions.new_event(proposal=t.proposal, action="undo", target=t.id,
+                                           dataset=t.dataset) for t in targets]
+        self._decisions.append(undos)
+        return undos[-1]
+
+    def events(self, pid: str | None = None) -> list[Decision]:
+        self._decisions.refresh()
+        events = self._decisions.all
+        if pid is not None:
+            events = [e for e in events if e.proposal == pid]
+        return sorted(events, key=lambda e: (e.ts, e.id))
+
+    def annotators(self) -> list[str]:
+        self._decisions.refresh()
+        return sorted(self._decisions.ledger.annotators())
+
+    # -- derived state --------------------------------------------------------------------
+    def status(self, pid: str, annotator: str | None = None) -> str:
+        """undecided|accepted|rejected|skipped|edited for `annotator` (default: this one;
+        "*": the latest decision of anyone)."""
+        self._decisions.refresh()
+        return self._decisions.ledger.status(pid, annotator or self.annotator)
+
+    def statuses(self, annotator: str | None = None) -> dict[str, str]:
+        self._decisions.refresh()
+        self._datasets.refresh()
+        ledger, who = self._decisions.ledger, annotator or self.annotator
+        return {pid: ledger.status(pid, who) if pid in ledger.by_pid else "undecided"
+                for pid in self._datasets.props}
+
+    def undecided(self, dataset: str | None = None, annotator: str | None = None) -> list[Proposal]:
+        """The review queue: proposals this annotator has not decided, oldest first."""
+        self._decisions.refresh()
+        ledger, who = self._decisions.ledger, annotator or self.annotator
+        props = [p for p in self.proposals(dataset)
+                 if p.id not in ledger.by_pid or ledger.status(p.id, who) == "undecided"]
+        return sorted(props, key=lambda p: p.created)
+
+    def is_flagged(self, pid: str, annotator: str | None = None) -> bool:
+        """Flagged by anyone (or by `annotator`) and not unflagged since."""
+        self._decisions.refresh()
+        return self._decisions.ledger.flagged(pid, annotator)
+
+    def accepted(self, policy: str = "any", annotator: str | None = None) -> list[Proposal]:
+        """Accepted proposals: by one annotator, or combining all by a policy."""
+        if policy not in POLICIES:
+            raise StoreError(f"Unknown policy {policy!r}.", f"Use one of: {', '.join(POLICIES)}.")
+        self._decisions.refresh()
+        ledger = self._decisions.ledger
+        return [p for p in self.proposals() if p.id in ledger.by_pid
+                and ledger.accepted(p.id, policy, annotator)]
+
+
+class _Locked:
+    """FileLock with a StoreError naming the lock when another process holds it too long."""
+
+    def __init__(self, lock: FileLock, workspace: Path) -> None:
+        self.lock, self.workspace = lock, workspace
+
+    def __enter__(self) -> None:
+        try:
+            self.lock.acquire()
+        except Timeout as exc:
+            raise StoreError(f"The workspace {self.workspace} is locked by another dynotui "
+                             "process.", f"Wait for it to finish; the lock is "
+                             f"{self.workspace / LOCK}.") from exc
+
+    def __exit__(self, *exc: Any) -> None:
+        self.lock.release()
+
+
+__all__ = ["Store", "STATUSES", "POLICIES", "ALL", "DECIDE_ACTIONS"]
