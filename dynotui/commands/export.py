@@ -1,0 +1,122 @@
+"""`dynotui export`: accepted tasks applied to their rows, written in a training format."""
+
+from __future__ import annotations
+
+import argparse
+
+FORMAT_HELP = ("alpaca (JSON list), jsonl, sharegpt, messages (OpenAI chat JSONL), "
+               "trl (prompt/completion JSONL), superni (folder of task files), "
+               "hf (folder of parquet shards + card)")
+
+
+def register(sub, common: argparse.ArgumentParser) -> None:
+    from dynotui.core.export.options import FORMATS, POLICIES
+
+    p = sub.add_parser("export", parents=[common], help="write accepted tasks as training data",
+                       description="Apply the accepted tasks to their datasets' rows and write "
+                                   "the instances. " + FORMAT_HELP + ".")
+    p.add_argument("--format", "-f", required=True, choices=FORMATS, help=FORMAT_HELP)
+    p.add_argument("--out", "-o", required=True, metavar="PATH",
+                   help="file (or folder for superni/hf); written atomically")
+    p.add_argument("--policy", default="any", choices=POLICIES,
+                   help="how several annotators' decisions combine (default: any)")
+    p.add_argument("--dataset", action="append", default=[], metavar="D",
+                   help="only this dataset (id, id/config or name); repeatable")
+    p.add_argument("--per-task", type=int, metavar="N", help="at most N instances per task")
+    p.add_argument("--seed", type=int, default=0, help="seed for sampling and held-out split")
+    p.add_argument("--max-input", type=int, default=2000, metavar="N",
+                   help="cut inputs to N characters (default 2000)")
+    p.add_argument("--max-output", type=int, default=2000, metavar="N",
+                   help="cut outputs to N characters (default 2000)")
+    p.add_argument("--max-rows", type=int, metavar="N", help="read at most N rows per dataset")
+    p.add_argument("--held-out", type=float, metavar="FRAC",
+                   help="put this fraction of TASKS in a separate held-out split")
+    p.add_argument("--max-per-dataset", type=int, metavar="N",
+                   help="at most N tasks per dataset config (sampled with --seed)")
+    p.add_argument("--no-dedupe", action="store_true", help="keep exact duplicate instances")
+    p.add_argument("--push-to-hub", metavar="REPO",
+                   help="with --format hf: upload the folder to this dataset repo "
+                        "(HF_TOKEN, HF_ENDPOINT)")
+    p.add_argument("--private", action="store_true", help="create the Hub repo as private")
+    p.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
+    p.set_defaults(func=run)
+
+
+def options_from(args: argparse.Namespace):
+    from dynotui.core.export import ExportOptions
+
+    return ExportOptions(
+        format=args.format, out=args.out, policy=args.policy,
+        annotator=getattr(args, "annotator", None), datasets=list(args.dataset),
+        per_task=args.per_task, seed=args.seed, max_input=args.max_input,
+        max_output=args.max_output, held_out=args.held_out, dedupe=not args.no_dedupe,
+        max_rows=args.max_rows, push_to_hub=args.push_to_hub, private=args.private,
+        max_per_dataset=args.max_per_dataset)
+
+
+def _summary(report) -> list[str]:
+    lines = [f"{'Cancelled' if report.cancelled else 'Wrote'} {report.instances:,} instances "
+             f"from {report.tasks_written:,} of {report.tasks:,} tasks over {report.datasets:,} "
+             f"dataset configs ({report.rows_read:,} rows read) in {report.seconds:.1f} s."]
+    for split, n in sorted(report.by_split.items()):
+        lines.append(f"  {split}: {n:,} instances")
+    if report.held_out_tasks:
+        lines.append(f"  held-out tasks: {report.held_out_tasks:,} (no task in both splits)")
+    for path in report.paths:
+        lines.append(f"  -> {path}")
+    for reason, n in sorted(report.skipped.items(), key=lambda kv: -kv[1]):
+        lines.append(f"  skipped {n:,}: {reason}")
+    if report.cut:
+        lines.append(f"  cut to the length caps: {report.cut:,}")
+    for key, why in sorted(report.failed_datasets.items()):
+        lines.append(f"  dataset not read: {key}: {why}")
+    if report.pushed:
+        lines.append(f"  pushed: {report.pushed}")
+    if report.push_error:
+        lines.append(f"  push failed: {report.push_error}")
+    return lines
+
+
+def run(args: argparse.Namespace) -> int:
+    import threading
+
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                               TimeElapsedColumn)
+    from rich.text import Text
+
+    from dynotui.commands._util import console, open_store, print_json
+    from dynotui.core.export import run_export
+
+    options = options_from(args)
+    options.check()
+    store = open_store(args)
+    err = console(stderr=True)
+    cancel = threading.Event()
+    bar = Progress(TextColumn("{task.description}", markup=False), BarColumn(),
+                   MofNCompleteColumn(), TextColumn("{task.fields[counts]}", markup=False),
+                   TimeElapsedColumn(), console=err, transient=True,
+                   disable=not err.is_terminal)
+    with bar:
+        job = bar.add_task("datasets", total=None, counts="")
+
+        def on_progress(p) -> None:
+            bar.update(job, total=p.datasets_total, completed=p.datasets_done,
+                       description=p.dataset[-40:],
+                       counts=f"{p.instances:,} instances, {p.rows:,} rows")
+
+        try:
+            report = run_export(store, options, on_progress=on_progress, cancel=cancel)
+        except KeyboardInterrupt:
+            cancel.set()
+            raise
+    if args.json:
+        print_json(report.to_dict())
+    else:
+        out = console()
+        for line in _summary(report):
+            out.print(Text(line))  # paths and reasons hold untrusted text: no markup
+    if report.push_error:
+        return 1
+    if not report.paths:
+        return 1
+    return 0

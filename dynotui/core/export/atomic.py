@@ -1,0 +1,101 @@
+"""Write to temp paths next to the target and swap them in at the end.
+
+An export killed at any moment leaves nothing at PATH: only a hidden temp beside it, which
+the next export into the same folder removes once its process is gone.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from pathlib import Path
+
+from dynotui.core.errors import ExportError
+from dynotui.core.store.files import _pid_alive as pid_alive
+from dynotui.core.store.files import fsync_dir
+
+TMP_MARK = ".dynotui-tmp-"
+MANIFEST = ".dynotui-export.json"
+
+
+def temp_path(target: Path) -> Path:
+    return target.with_name(f".{target.name}{TMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
+
+
+def clean_stale(target: Path) -> int:
+    """Remove temps of `target` left by exports whose process died (SIGKILL, power loss)."""
+    removed = 0
+    if not target.parent.is_dir():
+        return 0
+    for path in target.parent.glob(f".{target.name}{TMP_MARK}*"):
+        pid_text = path.name.rsplit(TMP_MARK, 1)[-1].split("-", 1)[0]
+        if pid_text.isdigit() and int(pid_text) != os.getpid() and not pid_alive(int(pid_text)):
+            _remove(path)
+            removed += 1
+    return removed
+
+
+def check_target(target: Path, folder: bool) -> None:
+    """Refuse targets we must not replace: a folder for a file, or a folder that is not ours."""
+    if not target.parent.exists():
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ExportError(f"Cannot create the folder {target.parent}: {exc.strerror}.") from exc
+    if not os.access(target.parent, os.W_OK):
+        raise ExportError(f"Cannot write into {target.parent}.", "Choose another --out.")
+    if folder:
+        if target.exists() and not target.is_dir():
+            raise ExportError(f"{target} is a file; this format writes a folder.",
+                              "Choose a folder path for --out.")
+        if target.is_dir() and any(target.iterdir()) and not (target / MANIFEST).exists():
+            raise ExportError(f"{target} is a folder that holds files not written by dynotui export.",
+                              "Choose an empty or new folder for --out; nothing was changed.")
+    elif target.is_dir():
+        raise ExportError(f"{target} is a folder; this format writes one file.",
+                          "Give a file path for --out, e.g. out/data.json.")
+
+
+def fsync_tree(path: Path) -> None:
+    """Flush every file under a temp folder before it is swapped in."""
+    for root, _dirs, files in os.walk(path):
+        for name in files:
+            fd = os.open(os.path.join(root, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        fsync_dir(Path(root))
+
+
+def commit(pairs: list[tuple[Path, Path]]) -> None:
+    """Move each finished temp onto its target; an old folder target goes aside first."""
+    for tmp, target in pairs:
+        if tmp.is_dir():
+            fsync_tree(tmp)
+            old = None
+            if target.is_dir():
+                old = temp_path(target)
+                os.replace(target, old)
+            os.replace(tmp, target)
+            if old is not None:
+                _remove(old)
+        else:
+            os.replace(tmp, target)
+        fsync_dir(target.parent)
+
+
+def discard(paths: list[Path]) -> None:
+    for path in paths:
+        _remove(path)

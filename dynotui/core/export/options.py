@@ -1,0 +1,101 @@
+"""What an export is asked to do (ExportOptions) and what it did (ExportReport)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from dynotui.core.errors import ExportError
+
+FORMATS = ("alpaca", "jsonl", "sharegpt", "messages", "trl", "superni", "hf")
+FOLDER_FORMATS = ("superni", "hf")
+POLICIES = ("any", "majority", "unanimous", "latest")
+TRAIN, HELD_OUT = "train", "held_out"
+
+
+@dataclass
+class ExportOptions:
+    format: str
+    out: str
+    policy: str = "any"
+    annotator: str | None = None
+    datasets: list[str] = field(default_factory=list)  # DatasetRef id, key or name; empty: all
+    per_task: int | None = None  # at most N instances per task, sampled with `seed`
+    seed: int = 0
+    max_input: int = 2000
+    max_output: int = 2000
+    held_out: float | None = None  # fraction of TASKS written to the held-out split
+    dedupe: bool = True  # drop exact (instruction, input, output) repeats
+    max_rows: int | None = None  # rows read per dataset config (None: all)
+    push_to_hub: str | None = None  # repo id, hf format only
+    private: bool = False
+    # selection hooks, applied over the accepted tasks by select_tasks()
+    diverse: int | None = None  # K tasks chosen for diverse instruction embeddings
+    max_per_dataset: int | None = None
+    # continual-learning stages (not used yet)
+    stage: int | None = None
+    replay: float | None = None
+
+    def check(self) -> None:
+        """Raise ExportError naming the first bad option."""
+        if self.format not in FORMATS:
+            raise ExportError(f"Unknown export format '{self.format}'.",
+                              f"Use one of: {', '.join(FORMATS)}.")
+        if not str(self.out).strip():
+            raise ExportError("No output path given.", "Pass --out PATH.")
+        if self.policy not in POLICIES:
+            raise ExportError(f"Unknown policy '{self.policy}'.", f"Use one of: {', '.join(POLICIES)}.")
+        for name in ("per_task", "max_rows", "diverse", "max_per_dataset"):
+            value = getattr(self, name)
+            if value is not None and value < 1:
+                raise ExportError(f"--{name.replace('_', '-')} must be at least 1 (got {value}).")
+        for name in ("max_input", "max_output"):
+            if getattr(self, name) < 1:
+                raise ExportError(f"--{name.replace('_', '-')} must be at least 1 character.")
+        if self.held_out is not None and not 0 < self.held_out < 1:
+            raise ExportError(f"--held-out must be a fraction between 0 and 1 (got {self.held_out}).",
+                              "For example --held-out 0.1 keeps 10% of the tasks apart.")
+        if self.push_to_hub and self.format != "hf":
+            raise ExportError("--push-to-hub works with --format hf only.",
+                              "Add --format hf, or drop --push-to-hub.")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Progress:
+    """Sent to on_progress from the exporting thread."""
+
+    datasets_done: int
+    datasets_total: int
+    dataset: str
+    rows: int
+    instances: int
+    skipped: int
+
+
+@dataclass
+class ExportReport:
+    format: str
+    paths: list[str] = field(default_factory=list)
+    tasks: int = 0  # tasks selected for export
+    tasks_written: int = 0  # tasks with at least one instance
+    held_out_tasks: int = 0
+    datasets: int = 0
+    rows_read: int = 0
+    instances: int = 0
+    by_split: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, int] = field(default_factory=dict)  # instances not written, by reason
+    cut: int = 0  # instances whose input or output hit a cap
+    failed_datasets: dict[str, str] = field(default_factory=dict)  # key -> why it was not read
+    seconds: float = 0.0
+    cancelled: bool = False
+    pushed: str | None = None  # commit URL on the Hub
+    push_error: str | None = None
+
+    def skip(self, reason: str, n: int = 1) -> None:
+        self.skipped[reason] = self.skipped.get(reason, 0) + n
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,84 @@
+"""The files of one export: a writer per split, written to temps, swapped in by commit()."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+from typing import Any
+
+from dynotui.core.export.atomic import (MANIFEST, check_target, clean_stale, commit, discard,
+                                        temp_path)
+from dynotui.core.export.options import FOLDER_FORMATS, HELD_OUT, TRAIN
+from dynotui.core.export.writers import FileWriter, TaskInfo, held_out_path
+
+
+class Output:
+    def __init__(self, fmt: str, target: Path, held_out: bool) -> None:
+        self.fmt, self.target = fmt, target
+        self.folder = fmt in FOLDER_FORMATS
+        self.pairs: list[tuple[Path, Path]] = []  # (temp, final)
+        self.writers: dict[str, Any] = {}
+        splits = [TRAIN, HELD_OUT] if held_out else [TRAIN]
+        try:
+            self._open(splits)
+        except BaseException:
+            self.abort()
+            raise
+
+    def _open(self, splits: list[str]) -> None:
+        if self.folder:
+            check_target(self.target, folder=True)
+            clean_stale(self.target)
+            tmp = temp_path(self.target)
+            self.pairs.append((tmp, self.target))
+            tmp.mkdir()
+            if self.fmt == "hf":
+                from dynotui.core.export.hf import ParquetWriter
+
+                self.writers = {s: ParquetWriter(tmp, s) for s in splits}
+            else:
+                from dynotui.core.export.superni import SuperNIWriter
+
+                numbers = itertools.count(1)  # task files numbered across both splits
+                self.writers = {s: SuperNIWriter(tmp, s, numbers) for s in splits}
+            return
+        for split in splits:
+            final = self.target if split == TRAIN else held_out_path(self.target)
+            check_target(final, folder=False)
+            clean_stale(final)
+            tmp = temp_path(final)
+            self.pairs.append((tmp, final))
+            self.writers[split] = FileWriter(self.fmt, tmp)
+
+    def end_tasks(self, ids: list[str]) -> None:
+        for writer in self.writers.values():
+            if hasattr(writer, "end_tasks"):
+                writer.end_tasks(ids)
+
+    def finish(self, tasks: list[TaskInfo], summary: dict[str, Any]) -> None:
+        """Close every writer and add the folder extras (card, manifest)."""
+        for writer in self.writers.values():
+            writer.close()
+        if not self.folder:
+            return
+        root = self.pairs[0][0]
+        if self.fmt == "hf":
+            from dynotui.core.export.hf import write_card
+
+            write_card(root, list(self.writers.values()), tasks)
+        # marks the folder as ours, so a later export may replace it
+        (root / MANIFEST).write_text(json.dumps(summary, ensure_ascii=False, indent=1, default=str),
+                                     encoding="utf-8")
+
+    def commit(self) -> list[str]:
+        commit(self.pairs)
+        return [str(final) for _tmp, final in self.pairs]
+
+    def abort(self) -> None:
+        for writer in self.writers.values():
+            try:
+                writer.abort()
+            except Exception:  # cleanup must go on
+                pass
+        discard([tmp for tmp, _final in self.pairs])

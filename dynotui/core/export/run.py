@@ -1,0 +1,220 @@
+"""run_export: accepted tasks applied to their datasets' rows, streamed into the chosen format.
+
+One function for the CLI and the TUI (which calls it from a worker thread: on_progress is
+called from that thread, cancel is a threading.Event). Each dataset config is read once and
+applied to all of its tasks; memory holds one row, the writers' buffers and the dedupe hashes.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from dynotui.core.errors import ExportError
+from dynotui.core.export.options import ExportOptions, ExportReport, Progress
+from dynotui.core.export.output import Output
+from dynotui.core.export.select import Reservoir, filter_datasets, select_tasks, split_tasks
+from dynotui.core.export.writers import TaskInfo
+from dynotui.core.instances import build, feature_map
+from dynotui.core.models import DatasetMeta, DatasetRef, Proposal
+
+DUPLICATE = "duplicate"
+PROGRESS_EVERY = 2000
+CANCEL_EVERY = 256
+
+
+@dataclass
+class _Job:
+    """One task of the dataset being read, with its writer and (per-task mode) reservoir."""
+
+    proposal: Proposal
+    info: TaskInfo
+    writer: Any
+    reservoir: Reservoir | None = None
+    candidates: set[int] = field(default_factory=set)
+    written: int = 0
+
+
+def group_tasks(tasks: list[Proposal]) -> list[tuple[DatasetRef, list[Proposal]]]:
+    """Tasks grouped by the rows they read: dataset, config, split, revision (sorted)."""
+    groups: dict[DatasetRef, list[Proposal]] = {}
+    for p in tasks:
+        source, _, name = p.dataset.partition(":")
+        ref = DatasetRef(source, name, p.config, p.split, p.revision)
+        groups.setdefault(ref, []).append(p)
+    return sorted(groups.items(), key=lambda kv: (kv[0].key, kv[0].split or "", kv[0].revision or ""))
+
+
+def _meta(store: Any, ref: DatasetRef) -> DatasetMeta | None:
+    try:
+        return store.load_meta(ref.key)
+    except Exception:  # metadata only adds license/website; rows may still be readable
+        return None
+
+
+def _website(ref: DatasetRef, meta: DatasetMeta | None) -> str:
+    if meta is not None and meta.website:
+        return meta.website
+    return f"https://huggingface.co/datasets/{ref.name}" if ref.source == "hub" else ""
+
+
+def task_info(p: Proposal, ref: DatasetRef, meta: DatasetMeta | None, split: str) -> TaskInfo:
+    base = ref.name.replace("/", "_") + (f"-{ref.config}" if ref.config else "")
+    return TaskInfo(
+        id=p.id, taskname=p.task_name or f"{base}_{p.id[:8]}", instruction=p.task.instruction,
+        dataset=ref.key, license=", ".join(meta.license) if meta else "",
+        website=_website(ref, meta), split=split,
+        languages=list(meta.languages) if meta else [],
+        categories=list(meta.task_categories) if meta else [],
+        input_fields=list(p.task.input_fields), output_field=p.task.output_field)
+
+
+class _Run:
+    def __init__(self, options: ExportOptions, report: ExportReport,
+                 on_progress: Callable[[Progress], None] | None,
+                 cancel: threading.Event | None) -> None:
+        self.options, self.report = options, report
+        self.on_progress, self.cancel = on_progress, cancel
+        self.seen: set[int] = set()
+        self.datasets_done = 0
+        self.datasets_total = 0
+
+    def progress(self, dataset: str, reading: int = 0) -> None:
+        """`reading`: rows read so far from the dataset being read (not yet in the report)."""
+        if self.on_progress is not None:
+            r = self.report
+            self.on_progress(Progress(self.datasets_done, self.datasets_total, dataset,
+                                      r.rows_read + reading, r.instances, sum(r.skipped.values())))
+
+    def cancelled(self) -> bool:
+        return self.cancel is not None and self.cancel.is_set()
+
+    def emit(self, job: _Job, inst: dict[str, str]) -> None:
+        job.writer.write(job.info, inst)
+        job.written += 1
+        self.report.instances += 1
+        split = job.info.split
+        self.report.by_split[split] = self.report.by_split.get(split, 0) + 1
+
+    def read_group(self, ref: DatasetRef, jobs: list[_Job], features: dict) -> None:
+        """Stream the rows once, applying every task; dataset failures are recorded, not raised."""
+        from dynotui.core import sources
+
+        opts, report, seen = self.options, self.report, self.seen
+        skipped = report.skipped
+        n = 0
+        try:
+            for row in sources.iter_rows(ref, ref.split, limit=opts.max_rows):
+                n += 1
+                for job in jobs:
+                    built = build(job.proposal.task, row, features, opts.max_input, opts.max_output)
+                    inst = built.instance
+                    if inst is None:
+                        skipped[built.reason] = skipped.get(built.reason, 0) + 1
+                        continue
+                    if built.cut:
+                        report.cut += 1
+                    if job.reservoir is not None:
+                        key = hash((inst["instruction"], inst["input"], inst["output"]))
+                        if opts.dedupe and key in job.candidates:
+                            skipped[DUPLICATE] = skipped.get(DUPLICATE, 0) + 1
+                            continue
+                        job.candidates.add(key)
+                        job.reservoir.offer((n, key, inst))
+                        continue
+                    if opts.dedupe:
+                        key = hash((inst["instruction"], inst["input"], inst["output"]))
+                        if key in seen:
+                            skipped[DUPLICATE] = skipped.get(DUPLICATE, 0) + 1
+                            continue
+                        seen.add(key)
+                    self.emit(job, inst)
+                if n % CANCEL_EVERY == 0 and self.cancelled():
+                    break
+                if n % PROGRESS_EVERY == 0:
+                    self.progress(ref.key, n)
+        except Exception as exc:  # one unreadable dataset must not sink the export
+            reason = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+            where = f" after {n} rows" if n else ""
+            report.failed_datasets[ref.key] = f"{reason}{where}"
+        report.rows_read += n
+        self.drain(jobs)
+
+    def drain(self, jobs: list[_Job]) -> None:
+        for job in jobs:
+            if job.reservoir is None:
+                continue
+            for _n, key, inst in job.reservoir.drain():
+                if self.options.dedupe:
+                    if key in self.seen:
+                        self.report.skip(DUPLICATE)
+                        continue
+                    self.seen.add(key)
+                self.emit(job, inst)
+            job.candidates.clear()
+
+
+def run_export(store: Any, options: ExportOptions,
+               on_progress: Callable[[Progress], None] | None = None,
+               cancel: threading.Event | None = None) -> ExportReport:
+    """Write the accepted tasks applied to their rows; returns what was written and skipped."""
+    options.check()
+    started = time.perf_counter()
+    report = ExportReport(format=options.format)
+    tasks = filter_datasets(store.accepted(options.policy, options.annotator), options.datasets)
+    tasks = select_tasks(tasks, options)
+    if not tasks:
+        who = f" by {options.annotator}" if options.annotator else ""
+        raise ExportError(f"No accepted tasks to export (policy '{options.policy}'{who}).",
+                          "Accept proposals first (`dynotui decide ... accept` or the review "
+                          "screen), or try another --policy / --annotator.")
+    splits = split_tasks(tasks, options.held_out, options.seed)
+    groups = group_tasks(tasks)
+    report.tasks, report.datasets = len(tasks), len(groups)
+    report.held_out_tasks = sum(1 for s in splits.values() if s != "train")
+    run = _Run(options, report, on_progress, cancel)
+    run.datasets_total = len(groups)
+    output = Output(options.format, Path(options.out).expanduser(), bool(options.held_out))
+    written: list[TaskInfo] = []  # tasks with instances, for the card and manifest
+    try:
+        for ref, group in groups:
+            if run.cancelled():
+                break
+            meta = _meta(store, ref)
+            features = feature_map(meta.features) if meta else {}
+            jobs = []
+            for p in group:
+                info = task_info(p, ref, meta, splits[p.id])
+                writer = output.writers[info.split]
+                writer.start_task(info)
+                reservoir = (Reservoir(options.per_task, f"{options.seed}:{p.id}")
+                             if options.per_task else None)
+                jobs.append(_Job(p, info, writer, reservoir))
+            run.progress(ref.key)
+            run.read_group(ref, jobs, features)
+            output.end_tasks([j.proposal.id for j in jobs])
+            written.extend(j.info for j in jobs if j.written)
+            report.tasks_written = len(written)
+            run.datasets_done += 1
+            run.progress(ref.key)
+        if run.cancelled():
+            report.cancelled = True
+            output.abort()
+        else:
+            output.finish(written, {"options": options.to_dict(), "report": report.to_dict()})
+            report.paths = output.commit()
+    except BaseException:
+        output.abort()  # nothing half-written is left at PATH
+        raise
+    if report.paths and options.push_to_hub:
+        from dynotui.core.export.hf import push_folder
+
+        try:
+            report.pushed = push_folder(Path(report.paths[0]), options.push_to_hub, options.private)
+        except ExportError as exc:
+            report.push_error = str(exc)
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report

@@ -1,0 +1,109 @@
+"""Writers for the one-file formats: alpaca, jsonl, sharegpt, messages, trl.
+
+Each writer streams: one record is encoded and written at a time (alpaca's JSON list too).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+BUFFER = 1 << 20
+
+
+@dataclass
+class TaskInfo:
+    """One accepted task as the writers see it."""
+
+    id: str  # proposal id
+    taskname: str
+    instruction: str
+    dataset: str  # DatasetRef.key
+    license: str = ""
+    website: str = ""
+    split: str = "train"
+    languages: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    input_fields: list[str] = field(default_factory=list)
+    output_field: str = ""
+
+
+def prompt_of(inst: dict[str, str]) -> str:
+    """The user turn for chat formats: the instruction, a blank line, the input."""
+    return f"{inst['instruction']}\n\n{inst['input']}" if inst["input"] else inst["instruction"]
+
+
+def alpaca_record(info: TaskInfo, inst: dict[str, str]) -> dict[str, Any]:
+    return {"instruction": inst["instruction"], "input": inst["input"], "output": inst["output"],
+            "license": info.license, "website": info.website, "taskname": info.taskname}
+
+
+def sharegpt_record(info: TaskInfo, inst: dict[str, str]) -> dict[str, Any]:
+    return {"conversations": [{"from": "human", "value": prompt_of(inst)},
+                              {"from": "gpt", "value": inst["output"]}]}
+
+
+def messages_record(info: TaskInfo, inst: dict[str, str]) -> dict[str, Any]:
+    return {"messages": [{"role": "user", "content": prompt_of(inst)},
+                         {"role": "assistant", "content": inst["output"]}]}
+
+
+def trl_record(info: TaskInfo, inst: dict[str, str]) -> dict[str, Any]:
+    return {"prompt": prompt_of(inst), "completion": inst["output"]}
+
+
+RECORDS: dict[str, Callable[[TaskInfo, dict[str, str]], dict[str, Any]]] = {
+    "alpaca": alpaca_record, "jsonl": alpaca_record, "sharegpt": sharegpt_record,
+    "messages": messages_record, "trl": trl_record,
+}
+SUFFIX = {"alpaca": ".json", "jsonl": ".jsonl", "sharegpt": ".json", "messages": ".jsonl",
+          "trl": ".jsonl"}
+JSON_LIST = ("alpaca", "sharegpt")  # a JSON array, as their trainers load them
+
+
+class FileWriter:
+    """One split of a one-file format, written to a temp path."""
+
+    def __init__(self, fmt: str, path: Path) -> None:
+        self.path = path
+        self.record = RECORDS[fmt]
+        self.as_list = fmt in JSON_LIST
+        self.count = 0
+        self._dumps = json.JSONEncoder(ensure_ascii=False).encode
+        self._fh = path.open("w", encoding="utf-8", buffering=BUFFER)
+        if self.as_list:
+            self._fh.write("[")
+
+    def start_task(self, info: TaskInfo) -> None:
+        pass
+
+    def write(self, info: TaskInfo, inst: dict[str, str]) -> None:
+        text = self._dumps(self.record(info, inst))
+        if self.as_list:
+            self._fh.write(("\n" if not self.count else ",\n") + text)
+        else:
+            self._fh.write(text + "\n")
+        self.count += 1
+
+    def close(self) -> None:
+        if self._fh.closed:
+            return
+        if self.as_list:
+            self._fh.write("\n]\n" if self.count else "]\n")
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+        self._fh.close()
+
+    def abort(self) -> None:
+        if not self._fh.closed:
+            self._fh.close()
+
+
+def held_out_path(path: Path) -> Path:
+    """`data.jsonl` -> `data.held-out.jsonl`, beside it."""
+    suffix = "".join(path.suffixes[-1:])
+    stem = path.name[: len(path.name) - len(suffix)] if suffix else path.name
+    return path.with_name(f"{stem}.held-out{suffix}")
