@@ -123,6 +123,10 @@ NEWS = {
 }
 
 
+def _cap(text: str) -> str:
+    return text[0].upper() + text[1:]
+
+
 def news_rows(rng: random.Random) -> list[dict]:
     rows = []
     for label, items in NEWS.items():
@@ -130,7 +134,8 @@ def news_rows(rng: random.Random) -> list[dict]:
             for _ in range(4):
                 slots = {"place": rng.choice(PLACES), "team": rng.choice(TEAMS),
                          "company": rng.choice(COMPANIES)}
-                row = {"title": title.format(**slots), "text": text.format(**slots), "label": label}
+                row = {"title": _cap(title.format(**slots)), "text": _cap(text.format(**slots)),
+                       "label": label}
                 if row not in rows:
                     rows.append(row)
     rng.shuffle(rows)

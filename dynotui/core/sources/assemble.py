@@ -1,0 +1,114 @@
+"""Shared steps of every source: configs from a card, streamed rows, and the DatasetMeta."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any, Iterable
+
+from dynotui.core.errors import DatasetError
+from dynotui.core.models import DatasetMeta, DatasetRef, Verdict
+from dynotui.core.sources.card import Card, card_configs, card_infos, card_list
+from dynotui.core.sources.features import display_row, media_off, to_features
+
+
+def config_names(card: Card | None) -> list[str]:
+    """Configs declared in the card, default first; ['default'] when none are declared."""
+    data = card.data if card else {}
+    names = [str(c["config_name"]) for c in card_configs(data)]
+    if not names:
+        names = [n for n in card_infos(data) if n != "default"] or ["default"]
+    return names
+
+
+def pick_config(ref: DatasetRef, names: list[str]) -> str:
+    if ref.config is None:
+        return names[0]
+    if ref.config not in names:
+        raise DatasetError(f"{ref.id} has no config '{ref.config}'.",
+                           f"Configs: {', '.join(names)}. Pass one with --config.")
+    return ref.config
+
+
+def card_features(card: Card | None, config: str) -> Any:
+    """datasets Features declared in the card's dataset_info for this config, or None."""
+    if not card or not card_infos(card.data):
+        return None
+    from datasets.info import DatasetInfosDict
+
+    try:
+        infos = DatasetInfosDict.from_dataset_card_data(card.data)
+    except Exception:  # a card with a broken dataset_info: the data decides
+        return None
+    info = infos.get(config) or (infos.get("default") if len(infos) == 1 else None)
+    return info.features if info else None
+
+
+def card_split_sizes(card: Card | None, config: str) -> dict[str, int | None]:
+    info = card_infos(card.data).get(config) if card else None
+    sizes: dict[str, int | None] = {}
+    for entry in (info or {}).get("splits") or []:
+        if isinstance(entry, dict) and entry.get("name"):
+            num = entry.get("num_examples")
+            sizes[str(entry["name"])] = int(num) if isinstance(num, int) else None
+    return sizes
+
+
+def resolve_streamed(ds: Any) -> Any:
+    """An IterableDataset with known features (inferred from its first rows when untyped)."""
+    if ds.features is None:
+        ds = ds._resolve_features()  # datasets' own inference from the first rows
+    off = media_off(ds.features)
+    if off is not None:
+        ds = ds.decode(False)
+    return ds
+
+
+def take(ds: Any, n: int) -> list[dict[str, Any]]:
+    return list(itertools.islice(iter(ds), n)) if n > 0 else []
+
+
+def choose_splits(ref: DatasetRef, available: list[str]) -> list[str]:
+    if ref.split is None:
+        return available
+    if ref.split not in available:
+        raise DatasetError(f"{ref.key} has no split '{ref.split}'.",
+                           f"Splits: {', '.join(available) or 'none'}. Pass one with --split.")
+    return [ref.split]
+
+
+def build_meta(ref: DatasetRef, name: str, card: Card | None, features: Any,
+               splits: dict[str, int | None], raw_rows: dict[str, Iterable[dict[str, Any]]],
+               configs: list[str], settings: Any = None, website: str | None = None,
+               revision: str | None = None, extra_verdicts: list[Verdict] | None = None,
+               ) -> DatasetMeta:
+    """The DatasetMeta with display rows (names for labels, big cells cut) and catalog verdicts."""
+    from dynotui.core.catalog import catalog_verdicts
+
+    data = card.data if card else {}
+    truncated: list[str] = []
+    rows = {split: [display_row(r, features, f"{split}/{i}", truncated)
+                    for i, r in enumerate(items)]
+            for split, items in raw_rows.items()}
+    meta = DatasetMeta(
+        ref=ref, name=name, pretty_name=str(data.get("pretty_name") or ""),
+        summary=card.summary if card else "", card=card.text if card else "",
+        field_descriptions=dict(card.field_descriptions) if card else {},
+        license=card_list(data, "license"), languages=card_list(data, "language"),
+        task_categories=card_list(data, "task_categories"),
+        features=to_features(features, card.field_descriptions if card else {}),
+        configs=configs, splits=splits, revision=revision, website=website,
+        rows=rows, truncated=truncated)
+    deny = getattr(settings, "license_deny", None)
+    allow = getattr(settings, "license_allow", None)
+    meta.verdicts = catalog_verdicts(meta, deny, allow) + list(extra_verdicts or [])
+    if card and card.problem:
+        meta.verdicts.append(Verdict("card", False, card.problem, level="warning"))
+    return meta
+
+
+def wrap_load_error(exc: Exception, what: str, hint: str) -> DatasetError:
+    """A datasets/pyarrow failure as a DatasetError naming the dataset."""
+    if isinstance(exc, DatasetError):
+        return exc
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+    return DatasetError(f"Cannot read {what}: {type(exc).__name__}: {first}", hint)

@@ -1,0 +1,272 @@
+"""Hugging Face Hub datasets through huggingface_hub (search, info, card) and datasets (rows)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Iterator
+
+from dynotui.core.errors import DatasetError
+from dynotui.core.models import DatasetEntry, DatasetMeta, DatasetRef
+from dynotui.core.sources.assemble import (build_meta, card_features, card_split_sizes,
+                                           choose_splits, config_names, pick_config,
+                                           resolve_streamed, take)
+from dynotui.core.sources.card import Card, parse_card
+from dynotui.core.sources.features import convert_row
+
+SORTS = {"downloads": "downloads", "likes": "likes", "trending": "trending_score",
+         "trending_score": "trending_score", "last_modified": "last_modified",
+         "modified": "last_modified", "created": "created_at", "created_at": "created_at"}
+DEFAULT_ENDPOINT = "https://huggingface.co"
+TIMEOUT = float(os.environ.get("DYNOTUI_HUB_TIMEOUT", "20"))
+
+
+def endpoint() -> str:
+    return (os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
+
+
+def token() -> str | None:
+    return os.environ.get("HF_TOKEN") or os.environ.get("HUGGING_FACE_HUB_TOKEN") or None
+
+
+def _offline() -> bool:
+    return os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on") or \
+        os.environ.get("HF_DATASETS_OFFLINE", "").lower() in ("1", "true", "yes", "on")
+
+
+def sync_env() -> None:
+    """Apply HF_ENDPOINT / offline env at call time: both libraries read them at import."""
+    import datasets.config as dconfig
+    from huggingface_hub import constants
+
+    url = endpoint()
+    offline = _offline()
+    constants.ENDPOINT = url
+    constants.HUGGINGFACE_CO_URL_TEMPLATE = url + "/{repo_id}/resolve/{revision}/{filename}"
+    constants.HF_HUB_OFFLINE = offline
+    dconfig.HF_ENDPOINT = url
+    dconfig.HUB_DATASETS_URL = url + "/datasets/{repo_id}/resolve/{revision}/{path}"
+    dconfig.HF_HUB_OFFLINE = offline
+    os.environ.setdefault("HF_HUB_DOWNLOAD_TIMEOUT", str(int(TIMEOUT)))
+    os.environ.setdefault("HF_HUB_ETAG_TIMEOUT", str(int(TIMEOUT)))
+    constants.HF_HUB_DOWNLOAD_TIMEOUT = int(os.environ["HF_HUB_DOWNLOAD_TIMEOUT"])
+    constants.HF_HUB_ETAG_TIMEOUT = int(os.environ["HF_HUB_ETAG_TIMEOUT"])
+
+
+def hub_cache() -> str | None:
+    env = os.environ
+    if env.get("HF_HUB_CACHE"):
+        return env["HF_HUB_CACHE"]
+    return str(Path(env["HF_HOME"]) / "hub") if env.get("HF_HOME") else None
+
+
+def datasets_cache() -> str | None:
+    env = os.environ
+    if env.get("HF_DATASETS_CACHE"):
+        return env["HF_DATASETS_CACHE"]
+    return str(Path(env["HF_HOME"]) / "datasets") if env.get("HF_HOME") else None
+
+
+def api():
+    from huggingface_hub import HfApi
+
+    sync_env()
+    return HfApi(endpoint=endpoint(), token=token(), library_name="dynotui")
+
+
+def translate(exc: BaseException, what: str) -> DatasetError:
+    """A Hub/network failure as a DatasetError saying what happened and what to do."""
+    from huggingface_hub import errors as herr
+
+    if isinstance(exc, DatasetError):
+        return exc
+    url = endpoint()
+    name = type(exc).__name__
+    status = getattr(getattr(exc, "response", None), "status_code", None)
+    if isinstance(exc, herr.GatedRepoError):
+        return DatasetError(f"{what} is gated on {url}: you must accept its conditions first.",
+                            "Accept them on the dataset's Hub page, then set HF_TOKEN to a token "
+                            "of that account.")
+    if isinstance(exc, herr.RepositoryNotFoundError) or status == 401:
+        authed = "with the HF_TOKEN given" if token() else "without a token"
+        return DatasetError(f"{what} was not found on {url} or is private ({authed}).",
+                            "Check the id (ORG/NAME) with `dynotui datasets --source hub --search "
+                            "...`; for a private or gated dataset set HF_TOKEN.")
+    if isinstance(exc, herr.RevisionNotFoundError):
+        return DatasetError(f"{what}: that revision does not exist on {url}.",
+                            "Drop the @REVISION part or give an existing branch, tag or sha.")
+    if status == 403:
+        return DatasetError(f"Access to {what} was refused by {url} (403 Forbidden).",
+                            "Your HF_TOKEN lacks access: request access on the dataset page or "
+                            "use a token with read permission.")
+    if status == 404 or isinstance(exc, herr.EntryNotFoundError):
+        return DatasetError(f"{what}: a file was not found on {url} (404).",
+                            "The repository may be incomplete; try another revision or config.")
+    if status == 429:
+        return DatasetError(f"{url} is rate-limiting requests (429) for {what}.",
+                            "Wait a minute and retry; a token (HF_TOKEN) raises the limit.")
+    if status is not None and status >= 500:
+        return DatasetError(f"{url} failed with a server error ({status}) for {what}.",
+                            "The Hub may be down: retry later.")
+    if isinstance(exc, herr.OfflineModeIsEnabled) or "offline" in str(exc).lower() and \
+            _offline():
+        return DatasetError(f"Cannot reach the Hub for {what}: offline mode is on.",
+                            "Unset HF_HUB_OFFLINE / HF_DATASETS_OFFLINE to use the Hub.")
+    if "timeout" in name.lower() or "timed out" in str(exc).lower() or isinstance(exc, TimeoutError):
+        return DatasetError(f"The Hub at {url} did not answer in time for {what}.",
+                            "Check the network or HF_ENDPOINT and retry; "
+                            "DYNOTUI_HUB_TIMEOUT sets the timeout in seconds.")
+    if "connect" in name.lower() or "connection" in str(exc).lower():
+        return DatasetError(f"Cannot connect to the Hub at {url} for {what}.",
+                            "Check the network, a proxy, or HF_ENDPOINT.")
+    if status is not None:
+        return DatasetError(f"{url} answered {status} for {what}.", "Retry later or check the id.")
+    first = (str(exc).strip().splitlines() or [name])[0][:300]
+    return DatasetError(f"Cannot load {what} from {url}: {name}: {first}",
+                        "Check the dataset id, config and split; retry later if the Hub is busy.")
+
+
+def _tags(tags: list[str] | None, key: str) -> list[str]:
+    return [t.split(":", 1)[1] for t in tags or [] if t.startswith(key + ":")]
+
+
+def to_entry(info: Any) -> DatasetEntry:
+    card = getattr(info, "card_data", None)
+    data = card.to_dict() if card is not None and hasattr(card, "to_dict") else (card or {})
+    tags = info.tags or []
+
+    def pick(key: str, tag: str) -> list[str]:
+        value = data.get(key)
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, list) and value:
+            return [str(v) for v in value]
+        return _tags(tags, tag)
+
+    infos = data.get("dataset_info")
+    first = infos[0] if isinstance(infos, list) and infos else infos
+    feats = [f.get("name") for f in (first or {}).get("features") or [] if isinstance(f, dict)] \
+        if isinstance(first, dict) else []
+    modified = info.last_modified.isoformat() if getattr(info, "last_modified", None) else None
+    return DatasetEntry(ref=DatasetRef("hub", info.id), name=info.id,
+                        pretty_name=str(data.get("pretty_name") or ""),
+                        license=pick("license", "license"),
+                        languages=pick("language", "language"),
+                        task_categories=pick("task_categories", "task_categories"),
+                        fields=[f for f in feats if f], downloads=info.downloads,
+                        likes=info.likes, last_modified=modified, revision=info.sha)
+
+
+def list_hub(search: str | None = None, limit: int = 50, offset: int = 0, sort: str | None = None,
+             filters: dict[str, Any] | None = None) -> list[DatasetEntry]:
+    if sort is not None and sort not in SORTS:
+        raise DatasetError(f"Unknown sort '{sort}'.", "Sort by downloads, likes, trending or "
+                           "last_modified.")
+    filters = dict(filters or {})
+    unknown = set(filters) - {"task_category", "task_categories", "license", "language"}
+    if unknown:
+        raise DatasetError(f"Unknown filter {', '.join(sorted(unknown))}.",
+                           "Filters: task_category, license, language.")
+    tag_filters = [f"license:{filters['license']}"] if filters.get("license") else []
+    try:
+        items = api().list_datasets(
+            search=search or None, sort=SORTS[sort] if sort else None,
+            limit=offset + limit, filter=tag_filters or None,
+            task_categories=filters.get("task_category") or filters.get("task_categories"),
+            language=filters.get("language"), full=True)
+        out = []
+        for index, info in enumerate(items):
+            if index >= offset:
+                out.append(to_entry(info))
+        return out
+    except Exception as exc:
+        raise translate(exc, "the dataset list") from exc
+
+
+def _card(repo: str, sha: str) -> Card | None:
+    from huggingface_hub import hf_hub_download
+    from huggingface_hub.errors import EntryNotFoundError
+
+    try:
+        path = hf_hub_download(repo, "README.md", repo_type="dataset", revision=sha,
+                               endpoint=endpoint(), token=token(), cache_dir=hub_cache())
+    except EntryNotFoundError:
+        return None
+    text = Path(path).read_text(encoding="utf-8", errors="replace")
+    return parse_card(text, f"README.md of {repo}")
+
+
+def _info(ref: DatasetRef):
+    info = api().dataset_info(ref.name, revision=ref.revision, timeout=TIMEOUT)
+    return info, info.sha or ref.revision
+
+
+def load_meta(ref: DatasetRef, rows: int = 100, settings: Any = None) -> DatasetMeta:
+    from datasets import load_dataset
+
+    what = f"hub:{ref.name}" + (f"@{ref.revision}" if ref.revision else "")
+    try:
+        info, sha = _info(ref)
+        card = _card(ref.name, sha)
+        configs = config_names(card)
+        config = pick_config(ref, configs)
+        features = card_features(card, config)
+        name = None if configs == ["default"] and ref.config is None else config
+        dd = load_dataset(ref.name, name=name, streaming=True, revision=sha,
+                          cache_dir=datasets_cache(), token=token(),
+                          **({"features": features} if features is not None else {}))
+        splits = choose_splits(ref, list(dd))
+        sizes = card_split_sizes(card, config)
+        raw = {}
+        for split in splits:
+            ds = resolve_streamed(dd[split])
+            features = features or ds.features
+            raw[split] = take(ds, rows)
+    except Exception as exc:
+        raise translate(exc, what) from exc
+    resolved = DatasetRef("hub", ref.name, config, ref.split, sha)
+    website = f"{endpoint()}/datasets/{ref.name}"
+    meta = build_meta(resolved, ref.name, card, features, {s: sizes.get(s) for s in splits}, raw,
+                      configs, settings, website=website, revision=sha)
+    if not meta.license and info.card_data is not None:
+        meta.license = [str(v) for v in _as_list(info.card_data.get("license"))]
+    return meta
+
+
+def _as_list(value: Any) -> list:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def iter_rows(ref: DatasetRef, split: str | None = None, limit: int | None = None
+              ) -> Iterator[dict[str, Any]]:
+    from datasets import load_dataset
+
+    what = f"hub:{ref.name}"
+    try:
+        info, sha = _info(ref)
+        card = _card(ref.name, sha)
+        configs = config_names(card)
+        config = pick_config(ref, configs)
+        features = card_features(card, config)
+        name = None if configs == ["default"] and ref.config is None else config
+        dd = load_dataset(ref.name, name=name, streaming=True, revision=sha,
+                          cache_dir=datasets_cache(), token=token(),
+                          **({"features": features} if features is not None else {}))
+        split = split or ref.split or next((s for s in ("train", "validation") if s in dd),
+                                           next(iter(dd)))
+        if split not in dd:
+            raise DatasetError(f"{ref.key} has no split '{split}'.", f"Splits: {', '.join(dd)}.")
+        ds = dd[split]
+        iterator = iter(ds)
+    except Exception as exc:
+        raise translate(exc, what) from exc
+    count = 0
+    while limit is None or count < limit:
+        try:
+            row = next(iterator)
+        except StopIteration:
+            return
+        except Exception as exc:
+            raise translate(exc, what) from exc
+        yield convert_row(row, ds.features)
+        count += 1

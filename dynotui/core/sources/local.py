@@ -1,0 +1,172 @@
+"""Local data: a folder in Hub layout, a save_to_disk folder, or one parquet/jsonl/json/csv file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterator
+
+from dynotui.core.errors import DatasetError
+from dynotui.core.models import DatasetEntry, DatasetMeta, DatasetRef
+from dynotui.core.sources.assemble import (build_meta, card_features, card_split_sizes,
+                                           choose_splits, config_names, pick_config,
+                                           resolve_streamed, take, wrap_load_error)
+from dynotui.core.sources.card import Card, card_list, parse_card
+from dynotui.core.sources.features import convert_row
+
+BUILDERS = {".parquet": "parquet", ".jsonl": "json", ".json": "json", ".ndjson": "json",
+            ".csv": "csv", ".tsv": "csv"}
+HINT = ("Give a folder in Hub layout (README.md + data files), a save_to_disk folder, or a "
+        "parquet/jsonl/json/csv file.")
+
+
+def kind(path: Path) -> str:
+    """'disk' (save_to_disk), 'folder' (Hub layout) or 'file'."""
+    if path.is_dir():
+        if (path / "dataset_dict.json").exists() or (path / "state.json").exists():
+            return "disk"
+        return "folder"
+    if path.suffix.lower() in BUILDERS:
+        return "file"
+    raise DatasetError(f"'{path}' is not a data file dynotui can read ({path.suffix or 'no suffix'}).",
+                       HINT)
+
+
+def read_card(path: Path) -> Card | None:
+    readme = (path if path.is_dir() else path.parent) / "README.md"
+    if not readme.is_file():
+        return None
+    try:
+        text = readme.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise DatasetError(f"Cannot read the card {readme}: {exc.strerror}.") from exc
+    return parse_card(text, str(readme))
+
+
+def display_name(path: Path) -> str:
+    return path.stem if path.is_file() else path.name
+
+
+def _file_dataset(path: Path) -> Any:
+    """Streamed splits of a single file: {'train': IterableDataset}."""
+    from datasets import load_dataset
+
+    builder = BUILDERS[path.suffix.lower()]
+    kwargs = {"delimiter": "\t"} if path.suffix.lower() == ".tsv" else {}
+    return load_dataset(builder, data_files={"train": str(path)}, streaming=True, **kwargs)
+
+
+def _open(ref: DatasetRef, card: Card | None) -> tuple[str, Any, list[str], dict]:
+    """(config, {split: dataset}, configs, split sizes) for a local ref."""
+    path = Path(ref.name)
+    what = kind(path)
+    if what == "disk":
+        from datasets import Dataset, load_from_disk
+
+        loaded = load_from_disk(str(path))
+        dd = {"train": loaded} if isinstance(loaded, Dataset) else dict(loaded)
+        pick_config(ref, ["default"])
+        return "default", dd, ["default"], {s: len(d) for s, d in dd.items()}
+    if what == "file":
+        pick_config(ref, ["default"])
+        return "default", dict(_file_dataset(path)), ["default"], {"train": None}
+    from datasets import load_dataset
+
+    configs = config_names(card)
+    config = pick_config(ref, configs)
+    name = None if configs == ["default"] and ref.config is None else config
+    features = card_features(card, config)
+    dd = load_dataset(str(path), name=name, streaming=True,
+                      **({"features": features} if features is not None else {}))
+    sizes = card_split_sizes(card, config)
+    return config, dict(dd), configs, {s: sizes.get(s) for s in dd}
+
+
+def load_meta(ref: DatasetRef, rows: int = 100, settings: Any = None,
+              name: str | None = None) -> DatasetMeta:
+    path = Path(ref.name)
+    if not path.exists():
+        raise DatasetError(f"No such file or folder: {path}.", HINT)
+    card = read_card(path)
+    try:
+        config, dd, configs, sizes = _open(ref, card)
+        splits = choose_splits(ref, list(dd))
+        raw: dict[str, list] = {}
+        features = None
+        for split in splits:
+            ds = dd[split]
+            if hasattr(ds, "_resolve_features"):
+                ds = resolve_streamed(ds)
+                raw[split] = take(ds, rows)
+            else:  # an in-memory Dataset from save_to_disk: read only the first rows
+                head = ds.select(range(min(rows, len(ds))))
+                off = _no_media(ds.features)
+                raw[split] = (head.cast(off) if off else head).to_list()
+            features = features or ds.features
+    except DatasetError:
+        raise
+    except Exception as exc:
+        raise wrap_load_error(exc, str(path), HINT) from exc
+    resolved = DatasetRef(ref.source, ref.name, config, ref.split, None)
+    return build_meta(resolved, name or display_name(path), card, features,
+                      {s: sizes.get(s) for s in splits}, raw, configs, settings)
+
+
+def _no_media(features: Any) -> Any:
+    from dynotui.core.sources.features import media_off
+
+    return media_off(features)
+
+
+def iter_rows(ref: DatasetRef, split: str | None = None, limit: int | None = None
+              ) -> Iterator[dict[str, Any]]:
+    path = Path(ref.name)
+    card = read_card(path) if path.exists() else None
+    try:
+        config, dd, _, _ = _open(ref, card)
+    except DatasetError:
+        raise
+    except Exception as exc:
+        raise wrap_load_error(exc, str(path), HINT) from exc
+    split = split or ref.split or next((s for s in ("train", "validation") if s in dd), None) \
+        or next(iter(dd))
+    if split not in dd:
+        raise DatasetError(f"{ref.key} has no split '{split}'.", f"Splits: {', '.join(dd)}.")
+    ds = dd[split]
+    features = ds.features
+    count = 0
+    for row in ds:
+        if limit is not None and count >= limit:
+            return
+        yield convert_row(row, features)
+        count += 1
+
+
+def entry(path: Path, source: str = "local", name: str | None = None) -> DatasetEntry:
+    """A cheap listing line: from the card and the declared features, no rows read."""
+    card = read_card(path)
+    data = card.data if card else {}
+    configs = config_names(card) if path.is_dir() else ["default"]
+    features = card_features(card, configs[0]) if card else None
+    ref = DatasetRef(source, name or str(path.resolve()))
+    return DatasetEntry(ref=ref, name=name or display_name(path),
+                        pretty_name=str(data.get("pretty_name") or ""),
+                        license=card_list(data, "license"), languages=card_list(data, "language"),
+                        task_categories=card_list(data, "task_categories"),
+                        fields=list(features) if features else [])
+
+
+def list_local(path: str | Path | None) -> list[DatasetEntry]:
+    """The dataset at PATH, or each dataset directly inside the folder PATH."""
+    root = Path(path or ".").expanduser()
+    if not root.exists():
+        raise DatasetError(f"No such file or folder: {root}.", HINT)
+    if root.is_file() or (root / "README.md").exists() or kind(root) == "disk" \
+            or not any(c.is_dir() or c.suffix.lower() in BUILDERS for c in root.iterdir()):
+        return [entry(root)]
+    out = []
+    for child in sorted(root.iterdir()):
+        if child.name.startswith("."):
+            continue
+        if child.is_dir() or child.suffix.lower() in BUILDERS:
+            out.append(entry(child))
+    return out
