@@ -1,0 +1,204 @@
+"""The workbench App: screens as modes, themes, keymap, the store writer; `run_app` starts it."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Any
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding
+
+from dynotui.tui import jobs, render
+from dynotui.tui.commands import DynoCommands
+from dynotui.tui.messages import GenerationDone, GenerationProgress, Saved
+from dynotui.tui.themes import FALLBACK, load_themes
+from dynotui.tui.writer import StoreWriter
+
+
+def _screen(name: str):
+    """Screens are imported when first shown, keeping start-up small."""
+    def make():
+        import importlib
+
+        module = importlib.import_module(f"dynotui.tui.screens.{name}")
+        return getattr(module, f"{name.capitalize()}Screen")()
+    return make
+
+
+class DynoApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "dynotui"
+    COMMANDS = App.COMMANDS | {DynoCommands}
+    MODES = {name: _screen(name) for name in ("browse", "review", "export", "stats")}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    BINDINGS = [
+        Binding("f2", "show('browse')", "browse", id="app.browse"),
+        Binding("f3", "show('review')", "review", id="app.review"),
+        Binding("f4", "show('export')", "export", id="app.export"),
+        Binding("f5", "show('stats')", "stats", id="app.stats"),
+        Binding("question_mark", "help", "help", id="app.help"),
+        Binding("q", "quit", "quit", id="app.quit"),
+        Binding("ctrl+p", "command_palette", "palette", show=False, priority=True,
+                id="app.palette"),
+    ]
+
+    def __init__(self, settings: Any, store: Any, source: str = "sample",
+                 start: str | None = None) -> None:
+        super().__init__()
+        self.animation_level = "none"  # quiet over SSH; no sliding or fading
+        self.settings, self.store, self.source = settings, store, source or "sample"
+        self.start_mode = start
+        self.meta_cache: dict[str, Any] = {}
+        self.review = None  # the ReviewScreen once mounted
+        self.browse = None
+        self.writer: StoreWriter | None = None
+        self.generation_cancel: threading.Event | None = None
+        self.generation_state: GenerationProgress | None = None
+
+    # ---- start ---------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self._load_themes()
+        self._apply_keymap()
+        self.writer = StoreWriter(lambda job, result, error: self.post_message(
+            Saved(job, result, error)))
+        self.switch_mode(self.start_mode or "browse")
+
+    def _load_themes(self) -> None:
+        loaded = load_themes()
+        for theme in loaded.themes:
+            self.register_theme(theme)
+        if loaded.failed:
+            lines = [f"{path.name}: {why}" for path, why in loaded.failed]
+            self.notify(render.message("Theme files not loaded (fix or remove them):\n"
+                                       + "\n".join(lines)),
+                        title="Themes", severity="warning", markup=False, timeout=12)
+        wanted = self.settings.theme
+        if wanted in self.available_themes:
+            self.theme = wanted
+        else:
+            fallback = FALLBACK if FALLBACK in self.available_themes else "textual-dark"
+            if wanted and wanted != FALLBACK:
+                self.notify(render.message(f"Unknown theme '{wanted}'; using {fallback}. "
+                                           f"Themes: {', '.join(sorted(self.available_themes))}"),
+                            severity="warning", markup=False, timeout=8)
+            self.theme = fallback
+
+    def _apply_keymap(self) -> None:
+        keymap = dict(self.settings.keymap or {})
+        if not keymap:
+            return
+        from dynotui.tui.keys import binding_ids
+
+        unknown = sorted(set(keymap) - binding_ids())
+        if unknown:
+            self.notify(render.message(f"Unknown binding ids in keymap: {', '.join(unknown)}. "
+                                       "Press ? to see the ids."), severity="warning",
+                        markup=False, timeout=10)
+        self.set_keymap({k: str(v) for k, v in keymap.items() if k not in unknown})
+
+    # ---- navigation ----------------------------------------------------------------------
+    def action_show(self, mode: str) -> None:
+        if self.current_mode != mode:
+            self.switch_mode(mode)
+
+    def action_help(self) -> None:
+        from dynotui.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def review_dataset(self, dataset: str) -> None:
+        self.switch_mode("review")
+        if self.review is not None:
+            self.review.show_dataset(dataset)
+        else:
+            self.call_after_refresh(lambda: self.review and self.review.show_dataset(dataset))
+
+    async def action_quit(self) -> None:
+        if self.writer is not None and self.writer.pending:
+            self.notify(f"Saving {self.writer.pending} decisions before quitting…", markup=False)
+            await asyncio.to_thread(self.writer.close)
+        if self.generation_cancel is not None:
+            self.generation_cancel.set()
+        self.exit(0)
+
+    # ---- durable writes ------------------------------------------------------------------
+    @on(Saved)
+    def _saved(self, message: Saved) -> None:
+        if self.review is not None:
+            self.review.saved(message)
+        elif message.error is not None:
+            self.notify(render.message(f"Not saved: {message.error}"), severity="error",
+                        markup=False)
+
+    # ---- generation ----------------------------------------------------------------------
+    def start_generation(self, refs: list, force: bool = False) -> None:
+        if self.generation_cancel is not None:
+            self.notify("A generation is already running (Esc on Browse cancels it).",
+                        severity="warning", markup=False)
+            return
+        self.generation_cancel = threading.Event()
+        names = ", ".join(str(r) for r in refs[:3]) + (" …" if len(refs) > 3 else "")
+        self.notify(render.message(f"Generating proposals for {names}"), markup=False, timeout=3)
+        self.generation_state = GenerationProgress(0, len(refs), 0, 0.0, "starting")
+        self._generate(refs, force, self.generation_cancel)
+
+    @work(thread=True, group="generate", exit_on_error=False)
+    def _generate(self, refs: list, force: bool, cancel: threading.Event) -> None:
+        def progress(done: int, total: int, tokens: int, cost: float, label: str) -> None:
+            self.post_message(GenerationProgress(done, total, tokens, cost, label))
+        try:
+            report = jobs.generate(self.store, self.settings, refs, force, progress, cancel)
+        except Exception as exc:  # a DynoError or a bug: either way the app keeps running
+            self.post_message(GenerationDone([r.id for r in refs], None, str(exc)))
+            return
+        self.post_message(GenerationDone([r.id for r in refs], report))
+
+    def cancel_generation(self) -> bool:
+        if self.generation_cancel is None:
+            return False
+        self.generation_cancel.set()
+        self.notify("Cancelling generation…", markup=False, timeout=3)
+        return True
+
+    @on(GenerationProgress)
+    def _generation_progress(self, message: GenerationProgress) -> None:
+        self.generation_state = message
+        if self.browse is not None:
+            self.browse.show_generation(message)
+
+    @on(GenerationDone)
+    def _generation_done(self, message: GenerationDone) -> None:
+        self.generation_cancel = None
+        self.generation_state = None
+        if message.error:
+            self.notify(render.message(f"Generation failed: {message.error}"), severity="error",
+                        markup=False, timeout=12)
+        else:
+            self.notify(render.message(jobs.describe_report(message.report)), markup=False,
+                        timeout=8)
+        if self.browse is not None:
+            self.browse.show_generation(None)
+        if self.review is not None:
+            self.review.reload()
+
+
+def run_app(args: Any) -> int:
+    from dynotui.config import load_settings
+    from dynotui.core.store import Store
+
+    settings = load_settings(workspace=getattr(args, "workspace", None),
+                             annotator=getattr(args, "annotator", None),
+                             theme=getattr(args, "theme", None))
+    store = Store(settings.workspace, annotator=settings.annotator)
+    start = "review" if store.count_proposals() else "browse"
+    app = DynoApp(settings, store, source=getattr(args, "source", "sample"), start=start)
+    try:
+        code = app.run()
+    finally:
+        if app.writer is not None and not app.writer.close():
+            print("dynotui: some decisions were still being written when the app stopped.")
+        store.close()
+    return code or 0

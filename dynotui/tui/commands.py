@@ -1,0 +1,46 @@
+"""Command palette: screens, themes and the actions of the screen you are on."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any, Callable
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+SCREENS = [("Go to Browse", "browse", "datasets, generation"),
+           ("Go to Review", "review", "accept, reject, edit proposals"),
+           ("Go to Export", "export", "write accepted tasks as training data"),
+           ("Go to Stats", "stats", "counts by dataset, reason and annotator")]
+
+
+class DynoCommands(Provider):
+    def _commands(self) -> list[tuple[str, Callable[[], Any], str]]:
+        app = self.app
+        out: list[tuple[str, Callable[[], Any], str]] = []
+        for title, mode, help_text in SCREENS:
+            out.append((title, partial(app.action_show, mode), help_text))
+        for name in sorted(app.available_themes):
+            out.append((f"Theme: {name}", partial(setattr, app, "theme", name), "switch theme"))
+        # The screen beneath the palette: its shown bindings become commands.
+        screen = self.screen
+        for binding in getattr(screen, "BINDINGS", []):
+            if getattr(binding, "show", False) and getattr(binding, "description", ""):
+                action = binding.action
+                out.append((f"{binding.description.capitalize()} ({binding.key})",
+                            partial(self._run, screen, action), binding.id or ""))
+        out.append(("Help: keys and binding ids", app.action_help, "?"))
+        return out
+
+    async def _run(self, screen: Any, action: str) -> None:
+        await screen.run_action(action)
+
+    async def discover(self) -> Hits:
+        for title, callback, help_text in self._commands():
+            yield DiscoveryHit(title, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, callback, help_text in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, help=help_text)

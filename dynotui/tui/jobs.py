@@ -1,0 +1,89 @@
+"""Blocking work the screens run inside thread workers (store reads, metadata, generation)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable
+
+from dynotui.core.models import DatasetMeta, DatasetRef
+from dynotui.tui.queue import ReviewQueue
+
+
+def ref_for(dataset: str, config: str | None = None) -> DatasetRef:
+    source, _, name = dataset.partition(":")
+    return DatasetRef(source, name, config)
+
+
+def meta_key(dataset: str, config: str | None) -> str:
+    return ref_for(dataset, config).key
+
+
+def fetch_meta(store: Any, settings: Any, dataset: str, config: str | None,
+               cache: dict[str, DatasetMeta]) -> DatasetMeta:
+    """From the cache, the store, or the source itself (then saved in the store)."""
+    key = meta_key(dataset, config)
+    if key in cache:
+        return cache[key]
+    meta = store.load_meta(key)
+    if meta is None:
+        from dynotui.core.sources import load_meta
+
+        meta = load_meta(ref_for(dataset, config), rows=settings.sample_rows, settings=settings)
+        store.save_meta(meta)
+    cache[key] = meta
+    if meta.ref.key != key:
+        cache[meta.ref.key] = meta
+    return meta
+
+
+def load_queue(store: Any, annotator: str) -> ReviewQueue:
+    proposals = store.proposals()
+    statuses = store.statuses(annotator)
+    flagged_of = getattr(store, "flagged", None)
+    flagged = set(flagged_of()) if callable(flagged_of) else {
+        p.id for p in proposals if store.is_flagged(p.id)}
+    return ReviewQueue(proposals, statuses, flagged)
+
+
+def generate(store: Any, settings: Any, refs: list[DatasetRef], force: bool,
+             progress: Callable[[int, int, int, float, str], None],
+             cancel: threading.Event) -> Any:
+    """Run the core generation for `refs`, reporting tokens and cost as answers arrive."""
+    from dynotui.core.generate import generate as run
+
+    before = store.generations()
+
+    def on_progress(event: Any) -> None:
+        tokens = getattr(event, "tokens_in", None)
+        if tokens is None:  # Progress carries no tokens: sum the calls recorded since we began
+            fresh = [info for key, info in store.generations().items() if before.get(key) != info]
+            tokens = sum(i.get("tokens_in", 0) + i.get("tokens_out", 0) for i in fresh)
+            cost = sum(i.get("cost_usd", 0.0) or 0.0 for i in fresh)
+        else:
+            tokens, cost = tokens + event.tokens_out, event.cost_usd
+        label = f"{event.dataset} {event.variant}: {event.status}"
+        progress(event.done, event.total, tokens, cost, label)
+
+    return run(refs, store, settings, force=force, on_progress=on_progress, cancel=cancel)
+
+
+def describe_report(report: Any) -> str:
+    """One line a person reads after a generation run."""
+    if report is None:
+        return "Generation finished."
+    data = report.to_dict()
+    calls = data.get("calls", {})
+    parts = [f"{data.get('kept', 0)} proposals kept"]
+    rejected = sum(data.get("rejected", {}).values())
+    if rejected:
+        parts.append(f"{rejected} rejected by checks")
+    tokens = data.get("tokens_in", 0) + data.get("tokens_out", 0)
+    parts.append(f"{tokens:,} tokens, ${data.get('cost_usd', 0.0):.4f}")
+    for status in ("cached", "failed", "cancelled"):
+        if calls.get(status):
+            parts.append(f"{calls[status]} {status}")
+    errors = [d["error"] for d in data.get("datasets", []) if d.get("error")]
+    text = "Generation done: " + ", ".join(parts) + "."
+    if errors:
+        text += " " + errors[0]
+    return text

@@ -1,0 +1,240 @@
+"""Browse: pick a source, search and filter, look at a dataset, generate proposals for it."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, ProgressBar, Select, Static
+
+from dynotui.core.models import DatasetEntry
+from dynotui.tui import jobs, render
+from dynotui.tui.messages import GenerationProgress, MetaLoaded
+from dynotui.tui.widgets.dataset_detail import entry_text, meta_text
+from dynotui.tui.widgets.dataset_table import DatasetTable
+
+SOURCES = [("samples", "sample"), ("local folder", "local"), ("Hub", "hub")]
+FILTER_KEYS = {"license": "license", "lang": "language", "language": "language",
+               "task": "task_category"}
+
+
+def parse_query(text: str) -> tuple[str, dict[str, str], str]:
+    """`words license:mit lang:en task:x verdict:ok` -> (search, filters, verdict)."""
+    words, filters, verdict = [], {}, ""
+    for token in text.split():
+        key, sep, value = token.partition(":")
+        if sep and key.lower() in FILTER_KEYS and value:
+            filters[FILTER_KEYS[key.lower()]] = value
+        elif sep and key.lower() == "verdict" and value:
+            verdict = value.lower()
+        else:
+            words.append(token)
+    return " ".join(words), filters, verdict
+
+
+def verdict_keep(verdict: str):
+    if verdict in ("ok", "pass", "passes", "good"):
+        return lambda e: all(v.ok for v in e.verdicts if v.level == "error")
+    if verdict in ("fail", "bad", "failed"):
+        return lambda e: any(not v.ok and v.level == "error" for v in e.verdicts)
+    return None
+
+
+class BrowseScreen(Screen):
+    BINDINGS = [
+        Binding("g", "generate", "generate", id="browse.generate"),
+        Binding("enter", "review", "review", id="browse.review"),
+        Binding("slash", "focus_search", "search", id="browse.search"),
+        Binding("o", "next_source", "source", id="browse.source"),
+        Binding("escape", "escape", "back/cancel", show=False, id="browse.escape"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="browse")
+        self._detail_timer = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="browse-top"):
+            yield Select(SOURCES, value=self._initial_source(), allow_blank=False,
+                         id="source", compact=True)
+            yield Input(placeholder="search… license:mit lang:en task:… verdict:ok",
+                        id="search", compact=True)
+        yield Input(placeholder="local folder or file, Enter to list", id="path", compact=True)
+        with Horizontal(id="browse-body"):
+            yield DatasetTable(id="datasets")
+            with VerticalScroll(id="detail-pane", can_focus=False):
+                yield Static(id="detail")
+        with Horizontal(id="generation"):
+            yield ProgressBar(id="gen-bar", show_eta=False)
+            yield Static(id="gen-label")
+        yield Static(id="list-status")
+        yield Footer()
+
+    def _initial_source(self) -> str:
+        source = self.app.source
+        return source if source in ("sample", "local", "hub") else "local"
+
+    def on_mount(self) -> None:
+        self.app.browse = self
+        path = self.query_one("#path", Input)
+        if self.app.source not in ("sample", "local", "hub"):
+            path.value = self.app.source
+        path.display = self._initial_source() == "local"
+        self.query_one("#generation").display = self.app.generation_state is not None
+        self.refresh_list()
+        self.query_one(DatasetTable).focus()
+
+    # ---- listing ---------------------------------------------------------------------------
+    def refresh_list(self) -> None:
+        source = self.query_one("#source", Select).value
+        search, filters, verdict = parse_query(self.query_one("#search", Input).value)
+        path = self.query_one("#path", Input).value.strip() or None
+        if source == "local" and not path:
+            self.query_one(DatasetTable).reset(lambda offset, limit: [])
+            self._list_status("Type a folder or file path above and press Enter.")
+            return
+        fetch = partial(self._fetch, source, path, search or None, filters or None,
+                        self.app.settings)
+        self._list_status("loading…")
+        self.query_one(DatasetTable).reset(fetch, verdict_keep(verdict))
+
+    @staticmethod
+    def _fetch(source, path, search, filters, settings, offset: int,
+               limit: int) -> list[DatasetEntry]:
+        from dynotui.core.sources import list_datasets
+
+        return list_datasets(source=source, path=path, search=search, limit=limit,
+                             offset=offset, filters=filters, settings=settings)
+
+    def _list_status(self, message: str, error: bool = False) -> None:
+        self.query_one("#list-status", Static).update(
+            Text(render.message(message), style="red" if error else "dim", no_wrap=True))
+
+    @on(DatasetTable.Counted)
+    def _counted(self, message: DatasetTable.Counted) -> None:
+        if message.error:
+            self._list_status(message.error, error=True)
+        else:
+            more = "" if message.complete else "+ (more load as you scroll)"
+            self._list_status(f"{message.loaded}{more} datasets · m marks · g generates · "
+                              "Enter reviews")
+        if message.loaded and self._detail_timer is None:
+            self._show_detail()
+
+    @on(Select.Changed, "#source")
+    def _source_changed(self) -> None:
+        self.query_one("#path", Input).display = self.query_one("#source", Select).value == "local"
+        self.refresh_list()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.refresh_list()
+        self.query_one(DatasetTable).focus()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self) -> None:
+        if self.query_one("#source", Select).value != "hub":  # local lists are cheap to redo
+            self.refresh_list()
+
+    # ---- detail ----------------------------------------------------------------------------
+    @on(DatasetTable.RowHighlighted)
+    def _highlighted(self) -> None:
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        self._detail_timer = self.set_timer(0.12, self._show_detail)  # skip rows scrolled past
+
+    def _show_detail(self) -> None:
+        self._detail_timer = None
+        entry = self.query_one(DatasetTable).current
+        detail = self.query_one("#detail", Static)
+        if entry is None:
+            detail.update("")
+            return
+        meta = self.app.meta_cache.get(entry.ref.key)
+        if meta is not None:
+            detail.update(meta_text(meta, self._proposals_line(entry.id)))
+            return
+        detail.update(entry_text(entry))
+        self._load_meta(entry)
+
+    def _proposals_line(self, dataset: str) -> str:
+        review = self.app.review
+        tally = review.queue.datasets.get(dataset) if review and review.queue else None
+        return f"{tally.total} ({tally.left} undecided)" if tally else ""
+
+    @work(thread=True, exclusive=True, group="browse-meta", exit_on_error=False)
+    def _load_meta(self, entry: DatasetEntry) -> None:
+        from dynotui.core.sources import load_meta
+
+        try:
+            meta = load_meta(entry.ref, rows=self.app.settings.sample_rows,
+                             settings=self.app.settings)
+        except Exception as exc:  # shown in the panel
+            self.post_message(MetaLoaded(entry.ref.key, None, render.message(exc)))
+            return
+        self.app.meta_cache[entry.ref.key] = meta
+        self.app.meta_cache[meta.ref.key] = meta
+        self.post_message(MetaLoaded(entry.ref.key, meta))
+
+    @on(MetaLoaded)
+    def _meta_loaded(self, message: MetaLoaded) -> None:
+        entry = self.query_one(DatasetTable).current
+        if entry is None or entry.ref.key != message.key:
+            return
+        detail = self.query_one("#detail", Static)
+        if message.meta is None:
+            detail.update(render.join(entry_text(entry), "\n\n",
+                                      ("Could not load this dataset: ", "red"),
+                                      (message.error, "red")))
+        else:
+            detail.update(meta_text(message.meta, self._proposals_line(entry.id)))
+
+    # ---- actions ---------------------------------------------------------------------------
+    def action_generate(self) -> None:
+        chosen = self.query_one(DatasetTable).selected()
+        if not chosen:
+            self.notify("No dataset selected.", severity="warning", markup=False)
+            return
+        self.app.start_generation([e.ref for e in chosen])
+
+    @on(DatasetTable.RowSelected)
+    def _selected(self) -> None:
+        self.action_review()
+
+    def action_review(self) -> None:
+        entry = self.query_one(DatasetTable).current
+        if entry is not None:
+            self.app.review_dataset(entry.id)
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_next_source(self) -> None:
+        select = self.query_one("#source", Select)
+        values = [v for _, v in SOURCES]
+        select.value = values[(values.index(select.value) + 1) % len(values)]
+        if select.value == "local":
+            self.query_one("#path", Input).focus()
+
+    def action_escape(self) -> None:
+        if self.app.cancel_generation():
+            return
+        if not isinstance(self.focused, DatasetTable):
+            self.query_one(DatasetTable).focus()
+
+    def show_generation(self, state: GenerationProgress | None) -> None:
+        box = self.query_one("#generation")
+        box.display = state is not None
+        if state is None:
+            return
+        self.query_one("#gen-bar", ProgressBar).update(total=max(state.total, 1),
+                                                        progress=state.done)
+        label = Text(f" {state.done}/{state.total} datasets · {state.tokens:,} tokens · "
+                     f"${state.cost:.4f} · Esc cancels ", no_wrap=True)
+        label.append_text(render.line(state.label, style="dim", limit=40))
+        self.query_one("#gen-label", Static).update(label)

@@ -1,0 +1,162 @@
+"""Edit a proposal: instruction text, input fields, output field; samples and checks follow
+every change. Saving returns the new Task (the review screen stores it as a new version)."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Label, Select, SelectionList, Static, TextArea
+
+from dynotui.core.models import DatasetMeta, Proposal, Task
+from dynotui.tui import jobs, render
+from dynotui.tui.messages import MetaLoaded
+from dynotui.tui.widgets.proposal import samples_text, verdict_lines
+
+
+class EditScreen(Screen[Task | None]):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "save + accept", priority=True, id="edit.save"),
+        Binding("escape", "cancel", "cancel", id="edit.cancel"),
+        Binding("ctrl+e", "external_editor", "$EDITOR", priority=True, id="edit.editor"),
+    ]
+
+    def __init__(self, proposal: Proposal, meta: DatasetMeta | None) -> None:
+        super().__init__(id="edit")
+        self.proposal, self.meta = proposal, meta
+        self._timer = None
+
+    def _fields(self) -> list[str]:
+        names = list(self.meta.field_names) if self.meta else []
+        task = self.proposal.task
+        for name in [*task.input_fields, task.output_field]:
+            if name and name not in names:
+                names.append(name)  # keep what the model named, so it can be unticked
+        return names
+
+    def compose(self) -> ComposeResult:
+        task = self.proposal.task
+        yield Static(render.join("Editing ", (self.proposal.dataset, "bold"),
+                                 " — Ctrl+S saves a new version and accepts it, Esc cancels"),
+                     id="edit-title")
+        with Horizontal(id="edit-body"):
+            with Vertical(id="edit-form"):
+                yield Label("Instruction")
+                yield TextArea(task.instruction, id="instruction", soft_wrap=True,
+                               show_line_numbers=False)
+                yield Label("Input fields (space toggles)")
+                yield SelectionList[str](*self._selections(), id="inputs")
+                yield Label("Output field")
+                yield Select(self._options(), value=task.output_field or Select.NULL,
+                             id="output", compact=True)
+                yield Static(id="edit-verdicts")
+            with VerticalScroll(id="edit-samples-pane", can_focus=False):
+                yield Static(id="edit-samples")
+        yield Footer()
+
+    def _selections(self) -> list[tuple]:
+        chosen = set(self.proposal.task.input_fields)
+        return [(render.content(n, 60), n, n in chosen) for n in self._fields()]
+
+    def _options(self) -> list[tuple]:
+        return [(render.content(n, 60), n) for n in self._fields()]
+
+    def on_mount(self) -> None:
+        self.query_one("#instruction", TextArea).focus()
+        if self.meta is None:
+            self._load_meta()
+        self.recheck()
+
+    @work(thread=True, exit_on_error=False)
+    def _load_meta(self) -> None:
+        p = self.proposal
+        key = jobs.meta_key(p.dataset, p.config)
+        try:
+            meta = jobs.fetch_meta(self.app.store, self.app.settings, p.dataset, p.config,
+                                   self.app.meta_cache)
+        except Exception as exc:
+            self.post_message(MetaLoaded(key, None, render.message(exc)))
+            return
+        self.post_message(MetaLoaded(key, meta))
+
+    @on(MetaLoaded)
+    def _meta_loaded(self, message: MetaLoaded) -> None:
+        if message.meta is not None:
+            self.meta = message.meta
+            self.recheck()
+
+    def task(self) -> Task:
+        output = self.query_one("#output", Select).value
+        return Task(self.query_one("#instruction", TextArea).text.strip(),
+                    list(self.query_one("#inputs", SelectionList).selected),
+                    output if isinstance(output, str) else "")
+
+    @on(TextArea.Changed)
+    @on(SelectionList.SelectedChanged)
+    @on(Select.Changed)
+    def _changed(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(0.08, self.recheck)  # typing fast re-renders once
+
+    def recheck(self) -> None:
+        self._timer = None
+        task = self.task()
+        verdicts = []
+        if self.meta is not None:
+            from dynotui.core.validate import check_item
+
+            verdicts = check_item(task.to_dict(), self.meta, set(), set()).verdicts
+        box = self.query_one("#edit-verdicts", Static)
+        problems = verdict_lines(verdicts)
+        box.update(problems if problems.plain else Text("✓ passes the task checks", style="green"))
+        self.query_one("#edit-samples", Static).update(samples_text(task, self.meta, n=3))
+
+    def action_save(self) -> None:
+        task = self.task()
+        if not task.instruction or not task.output_field or not task.input_fields:
+            self.notify("A task needs an instruction, at least one input field and an output "
+                        "field.", severity="warning", markup=False)
+            return
+        if task.output_field in task.input_fields:
+            self.notify("The output field cannot also be an input field.", severity="warning",
+                        markup=False)
+            return
+        self.dismiss(task)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_external_editor(self) -> None:
+        if self.app.is_web:
+            self.notify("$EDITOR is not available when the app is served in a browser.",
+                        severity="warning", markup=False)
+            return
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        area = self.query_one("#instruction", TextArea)
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False,
+                                         encoding="utf-8") as fh:
+            fh.write(area.text)
+            path = Path(fh.name)
+        try:
+            with self.app.suspend():
+                result = subprocess.run([*shlex.split(editor), str(path)])
+            if result.returncode == 0:
+                area.text = path.read_text(encoding="utf-8").rstrip("\n")
+            else:
+                self.notify(f"{editor} exited with {result.returncode}; text unchanged.",
+                            severity="warning", markup=False)
+        except (OSError, ValueError) as exc:
+            self.notify(render.message(f"Could not run {editor}: {exc}"), severity="error",
+                        markup=False)
+        finally:
+            path.unlink(missing_ok=True)

@@ -1,0 +1,182 @@
+"""Export: the options of `dynotui export` as a form, run by the same core function in a worker."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Footer, Input, Label, ProgressBar, Select, Static
+
+from dynotui.tui import render
+
+EXTENSIONS = {"alpaca": ".json", "superni": "", "hf": ""}
+
+
+class ExportScreen(Screen):
+    BINDINGS = [
+        Binding("ctrl+s", "run", "export", priority=True, id="export.run"),
+        Binding("escape", "cancel", "cancel", id="export.cancel"),
+    ]
+
+    class Progressed(Message):
+        def __init__(self, progress: Any) -> None:
+            super().__init__()
+            self.progress = progress
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, ExportScreen.Progressed)
+
+    class Finished(Message):
+        def __init__(self, report: Any, error: str = "") -> None:
+            super().__init__()
+            self.report, self.error = report, error
+
+    def __init__(self) -> None:
+        super().__init__(id="export")
+        self.cancel_event: threading.Event | None = None
+
+    def compose(self) -> ComposeResult:
+        from dynotui.core.export import FORMATS, POLICIES
+
+        with VerticalScroll(id="export-form"):
+            yield Static(Text("Export accepted tasks applied to their rows. Ctrl+S runs, "
+                              "Esc cancels a running export.", style="dim"))
+            with Grid(id="export-grid"):
+                yield Label("format")
+                yield Select([(f, f) for f in FORMATS], value="alpaca", allow_blank=False,
+                             id="format", compact=True)
+                yield Label("output path")
+                yield Input(self._default_out("alpaca"), id="out", compact=True)
+                yield Label("policy")
+                yield Select([(p, p) for p in POLICIES], value="any", allow_blank=False,
+                             id="policy", compact=True)
+                yield Label("annotator")
+                yield Input(placeholder="everyone", id="annotator", compact=True)
+                yield Label("datasets")
+                yield Input(placeholder="all (or ids, comma separated)", id="datasets",
+                            compact=True)
+                yield Label("per task")
+                yield Input(placeholder="all rows", id="per_task", type="integer", compact=True)
+                yield Label("held out")
+                yield Input(placeholder="none (e.g. 0.1)", id="held_out", type="number",
+                            compact=True)
+                yield Label("max input")
+                yield Input("2000", id="max_input", type="integer", compact=True)
+                yield Label("max output")
+                yield Input("2000", id="max_output", type="integer", compact=True)
+                yield Label("dedupe")
+                yield Checkbox("drop repeated instances", True, id="dedupe", compact=True)
+            with Horizontal(id="export-run"):
+                yield Button("Export", id="run", compact=True)
+                yield ProgressBar(id="export-bar", show_eta=False)
+            yield Static(id="export-result")
+        yield Footer()
+
+    def _default_out(self, fmt: str) -> str:
+        ext = EXTENSIONS.get(fmt, ".jsonl")
+        return str(self.app.settings.workspace / "exports" / f"{fmt}{ext}")
+
+    @on(Select.Changed, "#format")
+    def _format_changed(self, event: Select.Changed) -> None:
+        out = self.query_one("#out", Input)
+        if out.value.startswith(str(self.app.settings.workspace / "exports")):
+            out.value = self._default_out(str(event.value))
+
+    def options(self):
+        from dynotui.core.export import ExportOptions
+
+        def value(name: str) -> str:
+            return self.query_one(f"#{name}", Input).value.strip()
+
+        def number(name: str, kind=int):
+            text = value(name)
+            return kind(text) if text else None
+
+        return ExportOptions(
+            format=str(self.query_one("#format", Select).value), out=value("out"),
+            policy=str(self.query_one("#policy", Select).value),
+            annotator=value("annotator") or None,
+            datasets=[d.strip() for d in value("datasets").split(",") if d.strip()],
+            per_task=number("per_task"), held_out=number("held_out", float),
+            max_input=number("max_input") or 2000, max_output=number("max_output") or 2000,
+            dedupe=self.query_one("#dedupe", Checkbox).value)
+
+    @on(Button.Pressed, "#run")
+    def action_run(self) -> None:
+        if self.cancel_event is not None:
+            self.notify("An export is already running.", markup=False)
+            return
+        try:
+            options = self.options()
+            options.check()
+        except ValueError as exc:
+            self._result(Text(f"A number field is wrong: {exc}", style="red"))
+            return
+        except Exception as exc:  # ExportError: says what to fix
+            self._result(Text(render.message(exc), style="red"))
+            return
+        self.cancel_event = threading.Event()
+        self.query_one("#export-bar", ProgressBar).update(total=None, progress=0)
+        self._result(Text("exporting…", style="dim"))
+        self._export(options, self.cancel_event)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def _export(self, options: Any, cancel: threading.Event) -> None:
+        from dynotui.core.export import run_export
+
+        try:
+            report = run_export(self.app.store, options,
+                                on_progress=lambda p: self.post_message(self.Progressed(p)),
+                                cancel=cancel)
+        except Exception as exc:  # an ExportError names the problem; others are bugs but shown
+            self.post_message(self.Finished(None, render.message(exc)))
+            return
+        self.post_message(self.Finished(report))
+
+    @on(Progressed)
+    def _progressed(self, message: Progressed) -> None:
+        p = message.progress
+        self.query_one("#export-bar", ProgressBar).update(total=max(p.datasets_total, 1),
+                                                           progress=p.datasets_done)
+        self._result(render.join(f"{p.datasets_done}/{p.datasets_total} datasets · "
+                                 f"{p.instances:,} instances · ", (p.dataset, "dim")))
+
+    @on(Finished)
+    def _finished(self, message: Finished) -> None:
+        self.cancel_event = None
+        if message.error:
+            self._result(Text(message.error, style="red"))
+            return
+        r = message.report
+        bar = self.query_one("#export-bar", ProgressBar)
+        bar.update(total=1, progress=1)
+        out = Text("Cancelled — nothing written.\n" if r.cancelled else "Done.\n",
+                   style="bold yellow" if r.cancelled else "bold green")
+        out.append(f"{r.instances:,} instances from {r.tasks_written}/{r.tasks} tasks over "
+                   f"{r.datasets} datasets in {r.seconds:.1f}s\n")
+        for path in r.paths:
+            out.append_text(render.line(path, style="bold", limit=300))
+            out.append("\n")
+        if r.skipped:
+            out.append("skipped: " + ", ".join(f"{k} {v}" for k, v in r.skipped.items()),
+                       style="dim")
+        for key, why in r.failed_datasets.items():
+            out.append_text(render.join("\n", (key, "yellow"), ": ", (why, "yellow")))
+        self._result(out)
+
+    def _result(self, text: Text) -> None:
+        self.query_one("#export-result", Static).update(text)
+
+    def action_cancel(self) -> None:
+        if self.cancel_event is not None:
+            self.cancel_event.set()
+            self._result(Text("cancelling…", style="yellow"))
+        elif not isinstance(self.focused, Button):
+            self.query_one("#run", Button).focus()

@@ -1,0 +1,307 @@
+"""Review: one proposal at a time beside sample rows; Prodigy-style single keys."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from dynotui.core.models import Proposal
+from dynotui.tui import jobs, render
+from dynotui.tui.messages import MetaLoaded, QueueLoaded, Saved
+from dynotui.tui.widgets.proposal import proposal_text, queue_line, samples_text
+from dynotui.tui.widgets.status import StatusLine
+from dynotui.tui.writer import Job
+
+
+def _reason_bindings() -> list[Binding]:
+    return [Binding(str(i), f"reject_reason({i})", f"reject: reason {i}", show=False,
+                    id=f"review.reason-{i}") for i in range(1, 10)]
+
+
+class ReviewScreen(Screen):
+    BINDINGS = [
+        Binding("a", "decide('accept')", "accept", id="review.accept"),
+        Binding("x", "decide('reject')", "reject", id="review.reject"),
+        Binding("space", "decide('skip')", "skip", id="review.skip"),
+        Binding("backspace", "undo", "undo", id="review.undo"),
+        Binding("e", "edit", "edit", id="review.edit"),
+        Binding("f", "flag", "flag", id="review.flag"),
+        Binding("n", "move(1)", "next", id="review.next"),
+        Binding("p", "move(-1)", "prev", id="review.prev"),
+        Binding("r", "regenerate", "regenerate", id="review.regenerate"),
+        Binding("u", "first_undecided", "first undecided", show=False, id="review.first-undecided"),
+        *_reason_bindings(),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="review")
+        self.queue = None
+        self.pending: Counter[str] = Counter()
+        self.shown_at = time.monotonic()
+        self.similar_hook = None  # callable(text) -> list[str], set when embeddings are on
+
+    def compose(self) -> ComposeResult:
+        yield StatusLine(id="review-status")
+        with Horizontal(id="review-body"):
+            yield Static(id="queue-strip")
+            with VerticalScroll(id="proposal-pane", can_focus=False):
+                yield Static("loading proposals…", id="proposal")
+            with VerticalScroll(id="samples-pane", can_focus=False):
+                yield Static(id="samples")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.app.review = self
+        self.reload()
+        self.set_interval(1.0, self.refresh_status)
+
+    # ---- loading -------------------------------------------------------------------------
+    def reload(self, focus: str | None = None) -> None:
+        self._load(focus)
+
+    @work(thread=True, exclusive=True, group="queue", exit_on_error=False)
+    def _load(self, focus: str | None) -> None:
+        queue = jobs.load_queue(self.app.store, self.app.settings.annotator)
+        self.post_message(QueueLoaded(queue, focus))
+
+    @on(QueueLoaded)
+    def _queue_loaded(self, message: QueueLoaded) -> None:
+        old, self.queue = self.queue, message.queue
+        if old is not None:
+            self.queue.session = old.session
+            self.queue.started = old.started
+        if message.focus:
+            self.queue.go(message.focus)
+        self.show_current()
+
+    def show_dataset(self, dataset: str) -> None:
+        """Jump to the first undecided proposal of `dataset` (from Browse)."""
+        if self.queue is None:
+            return
+        for i, p in enumerate(self.queue.items):
+            if p.dataset == dataset and self.queue.status[p.id] == "undecided":
+                self.queue.pos = i
+                break
+        else:
+            for i, p in enumerate(self.queue.items):
+                if p.dataset == dataset:
+                    self.queue.pos = i
+                    break
+        self.show_current()
+
+    # ---- display -------------------------------------------------------------------------
+    @property
+    def current(self) -> Proposal | None:
+        return self.queue.current if self.queue else None
+
+    def show_current(self) -> None:
+        p = self.current
+        self.shown_at = time.monotonic()
+        if p is None:
+            empty = ("No proposals yet. Press F2 to browse datasets, then g to generate."
+                     if self.queue is not None else "loading proposals…")
+            self.query_one("#proposal", Static).update(Text(empty, style="dim"))
+            self.query_one("#samples", Static).update("")
+            self.query_one("#queue-strip", Static).update("")
+            self.refresh_status()
+            return
+        meta = self.app.meta_cache.get(jobs.meta_key(p.dataset, p.config))
+        self._render_proposal(p, meta)
+        self.query_one("#samples", Static).update(
+            samples_text(p.task, meta, n=3) if meta else Text("loading sample rows…", style="dim"))
+        if meta is None:
+            self._fetch_meta(p.dataset, p.config)
+        self._render_strip()
+        self.refresh_status()
+
+    def _render_proposal(self, p: Proposal, meta) -> None:
+        similar = self.similar_hook(p.task.instruction) if self.similar_hook else None
+        self.query_one("#proposal", Static).update(proposal_text(
+            p, self.queue.status.get(p.id, "undecided"), p.id in self.queue.flagged,
+            self.pending[p.id] > 0, meta, similar))
+
+    def _render_strip(self) -> None:
+        strip = self.query_one("#queue-strip", Static)
+        if not strip.display or self.queue is None:
+            return
+        height = max(3, self.size.height - 3)
+        lines = Text(end="")
+        for n, (i, p, status) in enumerate(self.queue.window(height)):
+            if n:
+                lines.append("\n")
+            lines.append_text(queue_line(i, p, status, i == self.queue.pos, 30))
+        strip.update(lines)
+
+    def refresh_status(self) -> None:
+        status = self.query_one(StatusLine)
+        status.show(self.queue, self.current, sum(self.pending.values()))
+
+    @work(thread=True, group="meta", exit_on_error=False)
+    def _fetch_meta(self, dataset: str, config: str | None) -> None:
+        key = jobs.meta_key(dataset, config)
+        try:
+            meta = jobs.fetch_meta(self.app.store, self.app.settings, dataset, config,
+                                   self.app.meta_cache)
+        except Exception as exc:  # shown in the samples pane; review goes on
+            self.post_message(MetaLoaded(key, None, str(exc)))
+            return
+        self.post_message(MetaLoaded(key, meta))
+
+    @on(MetaLoaded)
+    def _meta_loaded(self, message: MetaLoaded) -> None:
+        p = self.current
+        if p is None or jobs.meta_key(p.dataset, p.config) != message.key:
+            return
+        if message.meta is None:
+            self.query_one("#samples", Static).update(render.join(
+                ("Could not load sample rows: ", "yellow"), (message.error, "yellow")))
+            return
+        self.show_current()
+
+    # ---- actions ---------------------------------------------------------------------------
+    def _submit(self, kind: str, pid: str, call, **info) -> None:
+        self.pending[pid] += 1
+        self.app.writer.submit(Job(kind, pid, call, info))
+
+    def action_decide(self, action: str, reason: str = "") -> None:
+        p = self.current
+        if p is None:
+            return
+        store, seconds = self.app.store, round(time.monotonic() - self.shown_at, 3)
+        before = self.queue.status[p.id]
+        status = {"accept": "accepted", "reject": "rejected", "skip": "skipped"}[action]
+
+        def call():
+            store.decide(p.id, action, reason=reason, seconds=seconds)
+            return store.status(p.id)
+
+        self._submit("decide", p.id, call, before=before, action=action)
+        self.queue.set_status(p.id, status)
+        self.queue.session[action] += 1
+        self.queue.advance()
+        self.show_current()
+
+    def action_reject_reason(self, number: int) -> None:
+        reasons = self.app.settings.reject_reasons
+        if number > len(reasons):
+            self.notify(f"No reject reason {number}: {len(reasons)} are configured.",
+                        severity="warning", markup=False)
+            return
+        self.action_decide("reject", reasons[number - 1])
+
+    def action_flag(self) -> None:
+        p = self.current
+        if p is None:
+            return
+        flagged = p.id in self.queue.flagged
+        action = "unflag" if flagged else "flag"
+        store = self.app.store
+        self._submit("flag", p.id, lambda: store.decide(p.id, action), action=action)
+        (self.queue.flagged.discard if flagged else self.queue.flagged.add)(p.id)
+        self.show_current()
+
+    def action_undo(self) -> None:
+        store = self.app.store
+
+        def call():
+            event = store.undo()  # the undo event; its target is the event undone
+            if event is None:
+                return None, {}
+            undone = next(e for e in store.events(event.proposal) if e.id == event.target)
+            pid = undone.proposal
+            affected = [pid] + ([undone.edited] if undone.edited else [])
+            return undone, {x: store.status(x) for x in affected}
+
+        self._submit("undo", "", call)
+
+    def action_move(self, delta: int) -> None:
+        if self.queue and self.queue.move(delta) is not None:
+            self.show_current()
+
+    def action_first_undecided(self) -> None:
+        if self.queue:
+            self.queue.pos = self.queue.first_undecided()
+            self.show_current()
+
+    def action_edit(self) -> None:
+        p = self.current
+        if p is None:
+            return
+        from dynotui.tui.screens.edit import EditScreen
+
+        meta = self.app.meta_cache.get(jobs.meta_key(p.dataset, p.config))
+        self.app.push_screen(EditScreen(p, meta), lambda task: self._edited(p, task))
+
+    def _edited(self, p: Proposal, task) -> None:
+        if task is None:
+            return
+        store, seconds = self.app.store, round(time.monotonic() - self.shown_at, 3)
+        self._submit("edit", p.id, lambda: store.edit(p.id, task, seconds=seconds),
+                     before=self.queue.status.get(p.id, "undecided"))
+        self.queue.set_status(p.id, "edited")
+        self.queue.session["edit"] += 1
+        self.queue.advance()
+        self.show_current()
+
+    def action_regenerate(self) -> None:
+        p = self.current
+        if p is None:
+            return
+        self.app.start_generation([jobs.ref_for(p.dataset, p.config)], force=True)
+
+    # ---- durable results -----------------------------------------------------------------
+    def saved(self, message: Saved) -> None:
+        job, queue = message.job, self.queue
+        if job.pid:
+            self.pending[job.pid] -= 1
+            if self.pending[job.pid] <= 0:
+                del self.pending[job.pid]
+        if message.error is not None:
+            self.notify(render.message(f"Not saved ({job.kind}): {message.error}"),
+                        severity="error", markup=False, timeout=10)
+            if queue and job.kind == "decide":
+                queue.set_status(job.pid, job.info["before"])
+            elif queue and job.kind == "edit":
+                queue.set_status(job.pid, job.info["before"])
+        elif job.kind == "decide" and queue:
+            queue.set_status(job.pid, message.result)
+        elif job.kind == "edit" and queue:
+            queue.add([message.result], after=job.pid, statuses={message.result.id: "accepted"})
+            queue.remove(job.pid)
+        elif job.kind == "undo":
+            self._undone(*message.result)
+            return
+        self._refresh_if_current(job.pid)
+
+    def _undone(self, undone, statuses: dict[str, str]) -> None:
+        if undone is None:
+            self.notify("Nothing to undo.", markup=False)
+            return
+        if undone.action == "edit":
+            self.reload(focus=undone.proposal)  # the old version comes back into the queue
+        elif self.queue:
+            for pid, status in statuses.items():
+                self.queue.set_status(pid, status)
+            if undone.action == "flag":
+                self.queue.flagged.discard(undone.proposal)
+            elif undone.action == "unflag":
+                self.queue.flagged.add(undone.proposal)
+            self.queue.session["undo"] += 1
+            self.queue.go(undone.proposal)
+            self.show_current()
+        self.notify(render.message(f"Undid {undone.action}."), markup=False, timeout=2)
+
+    def _refresh_if_current(self, pid: str) -> None:
+        p = self.current
+        if p is not None and (p.id == pid or not pid):
+            self._render_proposal(p, self.app.meta_cache.get(jobs.meta_key(p.dataset, p.config)))
+        self.refresh_status()
+        self._render_strip()
