@@ -105,6 +105,11 @@ class Store:
     def dataset_keys(self) -> list[str]:
         return self._datasets.keys()
 
+    def metas(self) -> dict[str, DatasetMeta]:
+        """Every cached DatasetMeta by key (one directory scan)."""
+        self._datasets.refresh()
+        return {k: m for metas in self._datasets.meta_of.values() for k, m in metas.items()}
+
     # -- proposals ------------------------------------------------------------------------
     def add_proposals(self, props: list[Proposal]) -> list[Proposal]:
         """Store the proposals not stored yet (by content-hash id); durable on return."""
@@ -249,6 +254,12 @@ class Store:
         """Flagged by anyone (or by `annotator`) and not unflagged since."""
         self._decisions.refresh()
         return self._decisions.ledger.flagged(pid, annotator)
+
+    def flagged(self, annotator: str | None = None) -> set[str]:
+        """Ids of proposals flagged by anyone (or by `annotator`) and not unflagged since."""
+        self._decisions.refresh()
+        ledger = self._decisions.ledger
+        return {pid for pid in ledger.by_pid if ledger.flagged(pid, annotator)}
 
     def accepted(self, policy: str = "any", annotator: str | None = None) -> list[Proposal]:
         """Accepted proposals: by one annotator, or combining all by a policy."""

@@ -1,0 +1,109 @@
+"""`dynotui decide [ID] ACTION`: scripted and bulk decisions, each printed once durable."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+
+from dynotui.commands._util import open_store, settings_from
+from dynotui.core.errors import ConfigError, StoreError
+from dynotui.core.store import DECIDE_ACTIONS, STATUSES
+
+ACTIONS = (*DECIDE_ACTIONS, "undo")
+
+
+def register(sub, common) -> None:
+    parser = sub.add_parser(
+        "decide", parents=[common], help="accept/reject/skip/flag proposals from scripts",
+        description="Decide one proposal (by id or unique id prefix) or every proposal matching "
+                    "the filters. Each decided id is printed once it is safely on disk. "
+                    "`dynotui decide undo` undoes your latest decision.")
+    parser.add_argument("target", nargs="+", metavar="[ID] ACTION",
+                        help=f"ACTION is one of {', '.join(ACTIONS)}")
+    parser.add_argument("--dataset", metavar="D", help="only this dataset (e.g. hub:org/name)")
+    parser.add_argument("--config", metavar="C", help="only this dataset config")
+    parser.add_argument("--match", metavar="REGEX", help="only instructions matching REGEX")
+    parser.add_argument("--status", choices=[*STATUSES, "any"],
+                        help="only proposals with this status for you (default with filters: "
+                             "undecided)")
+    parser.add_argument("--reason", metavar="R", default="",
+                        help="reject reason (text, or 1-9 for the configured reasons)")
+    parser.add_argument("--note", metavar="N", default="", help="free note on the decision")
+    parser.add_argument("--limit", type=int, metavar="N", help="decide at most N proposals")
+    parser.add_argument("--dry-run", action="store_true", help="list the ids, decide nothing")
+    parser.set_defaults(func=run)
+
+
+def _reason(text: str, args) -> str:
+    if text.isdigit():
+        reasons = settings_from(args).reject_reasons
+        if not 1 <= int(text) <= len(reasons):
+            raise ConfigError(f"Reason {text} is not in the list of {len(reasons)} reasons.",
+                              "Use 1-%d or a text reason." % len(reasons))
+        return reasons[int(text) - 1]
+    return text
+
+
+def _select(store, args, pid: str | None) -> list[str]:
+    if pid is not None:
+        return [store.find(pid).id]
+    if not (args.dataset or args.match or args.status or args.config):
+        raise ConfigError("No proposal id and no filter given.",
+                          "Give an id, or --dataset/--match/--status (e.g. --status undecided).")
+    try:
+        pattern = re.compile(args.match) if args.match else None
+    except re.error as exc:
+        raise ConfigError(f"--match {args.match!r} is not a valid regular expression: {exc}.") from exc
+    dataset = args.dataset
+    if dataset and ":" not in dataset:
+        dataset = next((d for d in {p.dataset for p in store.proposals()}
+                        if d.split(":", 1)[1] == dataset), dataset)
+    props = store.proposals(dataset) if dataset else store.proposals()
+    if args.config:
+        props = [p for p in props if p.config == args.config]
+    if pattern:
+        props = [p for p in props if pattern.search(p.task.instruction)]
+    wanted = args.status or "undecided"
+    if wanted != "any":
+        status = store.statuses()
+        props = [p for p in props if status.get(p.id, "undecided") == wanted]
+    props.sort(key=lambda p: (p.created, p.id))
+    ids = [p.id for p in props]
+    return ids[:args.limit] if args.limit is not None else ids
+
+
+def run(args: argparse.Namespace) -> int:
+    if len(args.target) > 2 or args.target[-1] not in ACTIONS:
+        raise ConfigError(f"Expected [ID] ACTION, got {' '.join(args.target)!r}.",
+                          f"ACTION is one of {', '.join(ACTIONS)}; e.g. "
+                          "`dynotui decide 3fa2 accept` or `dynotui decide reject --match ...`.")
+    action = args.target[-1]
+    pid = args.target[0] if len(args.target) == 2 else None
+    store = open_store(args)
+    for problem in store.problems:
+        print(f"dynotui: warning: {problem.message}", file=sys.stderr)
+    if action == "undo":
+        if pid is not None:
+            raise ConfigError("undo takes no id: it undoes your latest decision.")
+        event = store.undo()
+        print(f"{event.proposal}\tundo" if event else "nothing to undo", flush=True)
+        return 0 if event else 1
+    if action != "reject" and args.reason:
+        raise ConfigError("--reason is for reject.")
+    reason = _reason(args.reason, args)
+    ids = _select(store, args, pid)
+    if not ids:
+        print("dynotui: no proposal matches", file=sys.stderr)
+        return 1
+    for proposal_id in ids:
+        if not args.dry_run:
+            try:
+                store.decide(proposal_id, action, reason=reason, note=args.note)
+            except StoreError:
+                print(f"dynotui: stopped after the ids printed above", file=sys.stderr)
+                raise
+        # printed only after decide() returned, i.e. after the event is fsynced
+        sys.stdout.write(f"{proposal_id}\t{action}\n")
+        sys.stdout.flush()
+    return 0

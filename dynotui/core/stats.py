@@ -1,0 +1,86 @@
+"""Workspace statistics, shared by `dynotui stats` and the TUI's stats screen."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from typing import Any
+
+from dynotui.core.store.state import ALL, STATUSES
+
+DECIDED = ("accepted", "rejected", "edited")
+
+
+def _blank() -> dict[str, Any]:
+    return {"proposals": 0, **{s: 0 for s in STATUSES}}
+
+
+def _acceptance(counts: dict[str, int]) -> float | None:
+    decided = sum(counts.get(s, 0) for s in DECIDED)
+    return round(counts.get("accepted", 0) / decided, 4) if decided else None
+
+
+def compute(store, annotator: str | None = None) -> dict[str, Any]:
+    """Counts by status (for `annotator`, default: the latest decision of anyone), dataset,
+    source model, prompt variant and source; decisions, time, duplicates, tokens, cost."""
+    who = annotator or ALL
+    props = store.proposals()
+    status = store.statuses(who)
+    by_status = Counter(status.get(p.id, "undecided") for p in props)
+    groups: dict[str, dict[str, dict[str, Any]]] = {
+        "datasets": {}, "by_model": {}, "by_variant": {}, "by_source": {}}
+    tokens_in = tokens_out = 0
+    cost = 0.0
+    errors = warnings = 0
+    rules: Counter[str] = Counter()
+    instructions: Counter[str] = Counter()
+    for p in props:
+        st = status.get(p.id, "undecided")
+        for name, key in (("datasets", p.dataset), ("by_model", p.model or "(none)"),
+                          ("by_variant", p.variant or "(none)"), ("by_source", p.source or "(none)")):
+            row = groups[name].setdefault(key, _blank())
+            row["proposals"] += 1
+            row[st] += 1
+        tokens_in += p.tokens_in
+        tokens_out += p.tokens_out
+        cost += p.cost_usd
+        errors += bool(p.errors)
+        warnings += bool(p.warnings)
+        rules.update(v.rule for v in p.verdicts if not v.ok)
+        if p.task.instruction.strip():
+            instructions[p.task.instruction.strip()] += 1
+    for rows in groups.values():
+        for row in rows.values():
+            row["acceptance_rate"] = _acceptance(row)
+    events = store.events()
+    undone = {e.target for e in events if e.action == "undo"}
+    live = [e for e in events if e.action != "undo" and e.id not in undone]
+    seconds = [e.seconds for e in live if e.seconds > 0 and e.action not in ("flag", "unflag")]
+    repeated = [n for n in instructions.values() if n > 1]
+    flagged = len(store.flagged())
+    return {
+        "proposals": len(props),
+        "annotator": annotator or "(all: latest decision)",
+        "by_status": {s: by_status.get(s, 0) for s in STATUSES},
+        "acceptance_rate": _acceptance(by_status),
+        "flagged": flagged,
+        "valid": len(props) - errors,
+        "with_errors": errors,
+        "with_warnings": warnings,
+        "verdicts": dict(rules.most_common()),
+        "dataset_count": len(groups["datasets"]),
+        **groups,
+        "decisions": {
+            "events": len(events),
+            "by_action": dict(Counter(e.action for e in live).most_common()),
+            "undone": len(undone),
+            "by_annotator": dict(Counter(e.annotator for e in live).most_common()),
+            "median_seconds": round(statistics.median(seconds), 3) if seconds else None,
+        },
+        "duplicates": {"exact": sum(repeated), "exact_groups": len(repeated), "near": None},
+        "tokens": {"in": tokens_in, "out": tokens_out, "total": tokens_in + tokens_out},
+        "cost_usd": round(cost, 6),
+        "generations": len(store.generations()),
+        "stages": store.stages(),
+        "problems": [str(p) for p in store.problems],
+    }
