@@ -25,7 +25,11 @@ def load_meta(ref: DatasetRef, rows: int = 100, settings: Any = None) -> Dataset
     if ref.source == "sample":
         from dynotui.core.sources import local, samples
 
-        meta = local.load_meta(samples.as_local(ref), rows, settings, name=ref.name)
+        where = samples.as_local(ref)
+        try:
+            meta = local.load_meta(where, rows, settings, name=ref.name)
+        except DatasetError as exc:  # name the sample, not its folder
+            raise DatasetError(exc.message.replace(where.id, ref.id), exc.hint) from exc
         meta.ref = DatasetRef("sample", ref.name, meta.ref.config, ref.split, None)
         return meta
     if ref.source == "local":

@@ -89,13 +89,16 @@ def build_meta(ref: DatasetRef, name: str, card: Card | None, features: Any,
     rows = {split: [display_row(r, features, f"{split}/{i}", truncated)
                     for i, r in enumerate(items)]
             for split, items in raw_rows.items()}
+    descriptions = dict(card.field_descriptions) if card else {}
+    if features:  # a card may describe the fields of several configs: keep this one's
+        descriptions = {k: v for k, v in descriptions.items() if k.split(".")[0] in features}
     meta = DatasetMeta(
         ref=ref, name=name, pretty_name=str(data.get("pretty_name") or ""),
         summary=card.summary if card else "", card=card.text if card else "",
-        field_descriptions=dict(card.field_descriptions) if card else {},
+        field_descriptions=descriptions,
         license=card_list(data, "license"), languages=card_list(data, "language"),
         task_categories=card_list(data, "task_categories"),
-        features=to_features(features, card.field_descriptions if card else {}),
+        features=to_features(features, descriptions),
         configs=configs, splits=splits, revision=revision, website=website,
         rows=rows, truncated=truncated)
     deny = getattr(settings, "license_deny", None)

@@ -196,14 +196,26 @@ def _card(repo: str, sha: str) -> Card | None:
     return parse_card(text, f"README.md of {repo}")
 
 
+def _stream(ref: DatasetRef, sha: str, card: Card | None, configs: list[str], config: str,
+            features: Any) -> dict[str, Any]:
+    """{split: IterableDataset}: nothing is downloaded until rows are taken."""
+    from datasets import load_dataset
+
+    if card is not None and card.problem:  # datasets cannot read such a card either
+        raise DatasetError(card.problem, "Ask the dataset's owner to fix the card, or pin an "
+                           "earlier revision with @REVISION.")
+    name = None if configs == ["default"] and ref.config is None else config
+    return dict(load_dataset(ref.name, name=name, streaming=True, revision=sha,
+                             cache_dir=datasets_cache(), token=token(),
+                             **({"features": features} if features is not None else {})))
+
+
 def _info(ref: DatasetRef):
     info = api().dataset_info(ref.name, revision=ref.revision, timeout=TIMEOUT)
     return info, info.sha or ref.revision
 
 
 def load_meta(ref: DatasetRef, rows: int = 100, settings: Any = None) -> DatasetMeta:
-    from datasets import load_dataset
-
     what = f"hub:{ref.name}" + (f"@{ref.revision}" if ref.revision else "")
     try:
         info, sha = _info(ref)
@@ -211,10 +223,7 @@ def load_meta(ref: DatasetRef, rows: int = 100, settings: Any = None) -> Dataset
         configs = config_names(card)
         config = pick_config(ref, configs)
         features = card_features(card, config)
-        name = None if configs == ["default"] and ref.config is None else config
-        dd = load_dataset(ref.name, name=name, streaming=True, revision=sha,
-                          cache_dir=datasets_cache(), token=token(),
-                          **({"features": features} if features is not None else {}))
+        dd = _stream(ref, sha, card, configs, config, features)
         splits = choose_splits(ref, list(dd))
         sizes = card_split_sizes(card, config)
         raw = {}
@@ -239,19 +248,13 @@ def _as_list(value: Any) -> list:
 
 def iter_rows(ref: DatasetRef, split: str | None = None, limit: int | None = None
               ) -> Iterator[dict[str, Any]]:
-    from datasets import load_dataset
-
     what = f"hub:{ref.name}"
     try:
         info, sha = _info(ref)
         card = _card(ref.name, sha)
         configs = config_names(card)
         config = pick_config(ref, configs)
-        features = card_features(card, config)
-        name = None if configs == ["default"] and ref.config is None else config
-        dd = load_dataset(ref.name, name=name, streaming=True, revision=sha,
-                          cache_dir=datasets_cache(), token=token(),
-                          **({"features": features} if features is not None else {}))
+        dd = _stream(ref, sha, card, configs, config, card_features(card, config))
         split = split or ref.split or next((s for s in ("train", "validation") if s in dd),
                                            next(iter(dd)))
         if split not in dd:

@@ -71,6 +71,8 @@ def _open(ref: DatasetRef, card: Card | None) -> tuple[str, Any, list[str], dict
         return "default", dict(_file_dataset(path)), ["default"], {"train": None}
     from datasets import load_dataset
 
+    if card is not None and card.problem:  # datasets cannot read such a card either
+        raise DatasetError(card.problem)
     configs = config_names(card)
     config = pick_config(ref, configs)
     name = None if configs == ["default"] and ref.config is None else config
