@@ -92,10 +92,11 @@ class _Run:
     def cancelled(self) -> bool:
         return self.cancel is not None and self.cancel.is_set()
 
-    def emit(self, job: _Job, inst: dict[str, str]) -> None:
+    def emit(self, job: _Job, inst: dict[str, str], cut: bool) -> None:
         job.writer.write(job.info, inst)
         job.written += 1
         self.report.instances += 1
+        self.report.cut += cut
         split = job.info.split
         self.report.by_split[split] = self.report.by_split.get(split, 0) + 1
 
@@ -115,15 +116,13 @@ class _Run:
                     if inst is None:
                         skipped[built.reason] = skipped.get(built.reason, 0) + 1
                         continue
-                    if built.cut:
-                        report.cut += 1
                     if job.reservoir is not None:
                         key = hash((inst["instruction"], inst["input"], inst["output"]))
                         if opts.dedupe and key in job.candidates:
                             skipped[DUPLICATE] = skipped.get(DUPLICATE, 0) + 1
                             continue
                         job.candidates.add(key)
-                        job.reservoir.offer((n, key, inst))
+                        job.reservoir.offer((n, key, inst, built.cut))
                         continue
                     if opts.dedupe:
                         key = hash((inst["instruction"], inst["input"], inst["output"]))
@@ -131,7 +130,7 @@ class _Run:
                             skipped[DUPLICATE] = skipped.get(DUPLICATE, 0) + 1
                             continue
                         seen.add(key)
-                    self.emit(job, inst)
+                    self.emit(job, inst, built.cut)
                 if n % CANCEL_EVERY == 0 and self.cancelled():
                     break
                 if n % PROGRESS_EVERY == 0:
@@ -147,13 +146,13 @@ class _Run:
         for job in jobs:
             if job.reservoir is None:
                 continue
-            for _n, key, inst in job.reservoir.drain():
+            for _n, key, inst, cut in job.reservoir.drain():
                 if self.options.dedupe:
                     if key in self.seen:
                         self.report.skip(DUPLICATE)
                         continue
                     self.seen.add(key)
-                self.emit(job, inst)
+                self.emit(job, inst, cut)
             job.candidates.clear()
 
 
