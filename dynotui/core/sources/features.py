@@ -20,8 +20,8 @@ def type_string(feature: Any) -> str:
         return f"Sequence[{type_string(feature[0]) if feature else 'unknown'}]"
     if kind in ("List", "LargeList", "Sequence"):
         return f"Sequence[{type_string(feature.feature)}]"
-    if kind == "Value":
-        return str(feature.dtype)
+    if kind == "Value":  # large_string / string_view are storage details: show "string"
+        return str(feature.dtype).removeprefix("large_").removesuffix("_view")
     if kind.startswith("Array") and hasattr(feature, "shape"):
         return f"{kind}[{feature.dtype}]"
     return kind  # ClassLabel, Image, Audio, Video, Translation, Json...

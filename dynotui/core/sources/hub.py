@@ -18,7 +18,14 @@ SORTS = {"downloads": "downloads", "likes": "likes", "trending": "trending_score
          "trending_score": "trending_score", "last_modified": "last_modified",
          "modified": "last_modified", "created": "created_at", "created_at": "created_at"}
 DEFAULT_ENDPOINT = "https://huggingface.co"
-TIMEOUT = float(os.environ.get("DYNOTUI_HUB_TIMEOUT", "20"))
+
+
+def timeout() -> float:
+    """Seconds to wait for one Hub answer (DYNOTUI_HUB_TIMEOUT, default 20)."""
+    try:
+        return float(os.environ.get("DYNOTUI_HUB_TIMEOUT") or 20)
+    except ValueError:
+        raise DatasetError("DYNOTUI_HUB_TIMEOUT must be a number of seconds.") from None
 
 
 def endpoint() -> str:
@@ -47,10 +54,9 @@ def sync_env() -> None:
     dconfig.HF_ENDPOINT = url
     dconfig.HUB_DATASETS_URL = url + "/datasets/{repo_id}/resolve/{revision}/{path}"
     dconfig.HF_HUB_OFFLINE = offline
-    os.environ.setdefault("HF_HUB_DOWNLOAD_TIMEOUT", str(int(TIMEOUT)))
-    os.environ.setdefault("HF_HUB_ETAG_TIMEOUT", str(int(TIMEOUT)))
-    constants.HF_HUB_DOWNLOAD_TIMEOUT = int(os.environ["HF_HUB_DOWNLOAD_TIMEOUT"])
-    constants.HF_HUB_ETAG_TIMEOUT = int(os.environ["HF_HUB_ETAG_TIMEOUT"])
+    wait = max(int(timeout()), 1)
+    constants.HF_HUB_DOWNLOAD_TIMEOUT = int(os.environ.get("HF_HUB_DOWNLOAD_TIMEOUT") or wait)
+    constants.HF_HUB_ETAG_TIMEOUT = int(os.environ.get("HF_HUB_ETAG_TIMEOUT") or wait)
 
 
 def hub_cache() -> str | None:
@@ -211,7 +217,7 @@ def _stream(ref: DatasetRef, sha: str, card: Card | None, configs: list[str], co
 
 
 def _info(ref: DatasetRef):
-    info = api().dataset_info(ref.name, revision=ref.revision, timeout=TIMEOUT)
+    info = api().dataset_info(ref.name, revision=ref.revision, timeout=timeout())
     return info, info.sha or ref.revision
 
 
