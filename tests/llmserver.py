@@ -89,6 +89,24 @@ def default_responder(body: dict) -> str:
     return tasks_json(fields_of(body))
 
 
+class Peak:
+    """A responder that takes `seconds` per answer and records the most requests in flight."""
+
+    def __init__(self, seconds: float, fields: list[str] | None = None) -> None:
+        self.seconds, self.fields = seconds, fields
+        self.active = self.peak = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, body: dict) -> str:
+        with self._lock:
+            self.active += 1
+            self.peak = max(self.peak, self.active)
+        time.sleep(self.seconds)
+        with self._lock:
+            self.active -= 1
+        return tasks_json(self.fields or fields_of(body))
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True

@@ -100,6 +100,7 @@ class _Run:
         self.existing: dict[str, set[str]] = {}
         self.done = 0
         self.total = 0
+        self.sums: list = [0, 0, 0.0, 0, 0]
 
     async def in_store(self, fn, *args):
         async with self.store_lock:
@@ -107,8 +108,13 @@ class _Run:
 
     def progress(self, meta: DatasetMeta, call: CallResult) -> None:
         self.done += 1
+        self.sums = [self.sums[0] + call.tokens_in, self.sums[1] + call.tokens_out,
+                     self.sums[2] + call.cost_usd, self.sums[3] + call.kept,
+                     self.sums[4] + sum(call.rejected.values())]
         if self.on_progress:
-            self.on_progress(Progress(self.done, self.total, meta.ref.key, call.variant, call.status))
+            tin, tout, cost, kept, rejected = self.sums
+            self.on_progress(Progress(self.done, self.total, meta.ref.key, call.variant,
+                                      call.status, tin, tout, cost, kept, rejected))
 
     async def existing_ids(self, meta: DatasetMeta) -> set[str]:
         if meta.ref.id not in self.existing:

