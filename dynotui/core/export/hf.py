@@ -145,7 +145,8 @@ def push_folder(folder: Path, repo: str, private: bool = False) -> str:
         raise ExportError(f"Pushing to the Hub repo '{repo}' failed: {exc}",
                           f"The export is kept at {folder}. Check HF_TOKEN and the repo name, "
                           "then push again.") from exc
-    except OSError as exc:
-        raise ExportError(f"Cannot reach the Hub to push '{repo}': {exc}",
-                          f"The export is kept at {folder}; push again when online.") from exc
+    except Exception as exc:  # network (httpx), refused card YAML (ValueError), disk
+        raise ExportError(f"Pushing to the Hub repo '{repo}' failed: {exc or type(exc).__name__}",
+                          f"The export is kept at {folder}; check the network and push again."
+                          ) from exc
     return str(getattr(info, "commit_url", None) or info)
