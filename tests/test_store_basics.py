@@ -177,3 +177,28 @@ def test_given_many_events_then_session_rolls_to_new_small_files(tmp_path, monke
     assert lines == [11, 11, 6]  # header + events
     assert json.loads(files[0].read_text().splitlines()[1])["proposal"] == ids[0]
     assert Store(tmp_path / "ws").statuses("ana") == {pid: "accepted" for pid in ids}
+
+
+def test_given_writer_thread_when_readers_poll_then_no_error_and_all_counted(store):
+    import threading
+
+    ids = [p.id for p in store.add_proposals(props(150))]
+    errors = []
+
+    def read():
+        try:
+            while not done.is_set():
+                store.statuses(), store.undecided(), store.events(), store.accepted()
+        except Exception as exc:  # noqa: BLE001 - the test reports any failure
+            errors.append(exc)
+
+    done = threading.Event()
+    readers = [threading.Thread(target=read) for _ in range(2)]
+    for t in readers:
+        t.start()
+    for pid in ids:
+        store.decide(pid, "accept")
+    done.set()
+    for t in readers:
+        t.join()
+    assert errors == [] and len(store.accepted()) == 150

@@ -85,11 +85,14 @@ def test_given_cached_meta_when_importing_then_fields_are_checked(tmp_path, caps
               "input_fields": ["sentence"], "output_field": ["title"]},
              {"task_name": "glue-mrpc", "instruction": "Write the review's title for it.",
               "input_fields": ["sentence1"], "output_field": ["title"]},
-             "not a task"]
+             "not a task",
+             {"task_name": "glue-mrpc", "instruction": "Write the review's title for it.",
+              "input_fields": ["sentence1"], "output_field": ["title"]}]
     path = tmp_path / "tasks.json"
     path.write_text(json.dumps(tasks))
     code, out, err = run(capsys, "import-tasks", str(path), "--workspace", str(ws))
     assert code == 0 and "3 imported" in out and "entry 4" in err
+    assert "(1 repeated within the file)" in out
     props = {(p.task_name, p.task.output_field): p for p in Store(ws).proposals()}
     assert props[("glue-sst2", "label")].valid
     assert [v.rule for v in props[("glue-sst2", "title")].errors] == ["unknown_field"]

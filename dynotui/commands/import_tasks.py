@@ -33,7 +33,8 @@ def run(args: argparse.Namespace) -> int:
         print_json(report.to_dict())
         return 0
     print(f"{report.entries} entries: {report.imported} imported, {report.already_present} "
-          f"already in the workspace, {len(report.skipped)} skipped")
+          f"already in the workspace ({report.repeated_entries} repeated within the file), "
+          f"{len(report.skipped)} skipped")
     print(f"{report.configs} dataset configs in {report.datasets} datasets; "
           f"{report.validated_with_meta} tasks checked against cached dataset fields")
     print(f"{report.duplicate_tasks} tasks share {report.duplicate_groups} repeated instructions "

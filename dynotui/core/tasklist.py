@@ -7,8 +7,10 @@ The split chosen is the one that groups the most task names of the file under on
 the longest such prefix on ties (`codeparrot/github-code-clean-Java-all` -> dataset
 `codeparrot/github-code-clean`, config `Java-all`). It is a heuristic: the original task_name
 stays on every proposal. Every entry imports as its own proposal unless it is the same task
-(same dataset config, instruction, fields) as one already stored: those are counted as
-`already_present` (the release holds no such repeats: all 5,740 import).
+(same dataset config, instruction, fields: the content-hash id) as one already stored or
+earlier in the file: a repeat would only duplicate training data, so it is stored once and
+counted (`already_present`, `repeated_entries`). The release holds no such repeats: all
+5,740 entries import as 5,740 proposals.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ SOURCE = "hub"
 class ImportReport:
     entries: int = 0
     imported: int = 0
-    already_present: int = 0
+    already_present: int = 0  # same task already in the workspace (or earlier in this file)
+    repeated_entries: int = 0  # entries identical to an earlier entry of this file
     skipped: list[str] = field(default_factory=list)  # entries that name no task at all
     datasets: int = 0
     configs: int = 0
@@ -146,6 +149,7 @@ def build_proposals(entries: list[Any], source_name: str, store=None
                               source=f"import:{source_name}", task_name=name, verdicts=verdicts,
                               raw_answer=json.dumps(entry, ensure_ascii=False),
                               revision=meta.revision if meta else None))
+    report.repeated_entries = len(props) - len({p.id for p in props})
     report.configs = len(mapping)
     report.datasets = len({d for d, _ in mapping.values()})
     report.duplicate_groups = sum(1 for n in repeats.values() if n > 1)

@@ -7,8 +7,10 @@ events). Every file is small, so every write is cheap; see layout.py and DESIGN.
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
+import threading
 import time
 from datetime import datetime
 from pathlib import Path
@@ -48,6 +50,7 @@ class Store:
                              f"{exc.strerror}.", "Choose another --workspace.") from exc
         self.annotator = annotator or login_name()
         self.session = session or default_session()
+        self._mutex = threading.RLock()  # the TUI reads in workers while a thread writes
         self._lock = FileLock(str(self.workspace / LOCK), timeout=lock_timeout)
         self._index = AtomicStorage(self.workspace / INDEX, "index", SCHEMA)
         with self.locked():
@@ -269,6 +272,23 @@ class Store:
         ledger = self._decisions.ledger
         return [p for p in self.proposals() if p.id in ledger.by_pid
                 and ledger.accepted(p.id, policy, annotator)]
+
+
+def _serial(method):
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self._mutex:
+            return method(self, *args, **kwargs)
+    return wrapper
+
+
+for _name in ("save_meta", "load_meta", "dataset_keys", "metas", "add_proposals", "proposals",
+              "proposal", "find", "count_proposals", "generation_done", "mark_generation",
+              "generations", "add_stage", "stages", "decide", "edit", "undo", "events",
+              "annotators", "status", "statuses", "undecided", "is_flagged", "flagged", "accepted",
+              "close"):
+    setattr(Store, _name, _serial(getattr(Store, _name)))
+Store.problems = property(_serial(Store.problems.fget))
 
 
 class _Locked:
