@@ -86,6 +86,7 @@ def translate(exc: BaseException, what: str) -> DatasetError:
 
     if isinstance(exc, DatasetError):
         return exc
+    exc = _root_cause(exc)
     url = endpoint()
     name = type(exc).__name__
     status = getattr(getattr(exc, "response", None), "status_code", None)
@@ -130,6 +131,17 @@ def translate(exc: BaseException, what: str) -> DatasetError:
     first = (str(exc).strip().splitlines() or [name])[0][:300]
     return DatasetError(f"Cannot load {what} from {url}: {name}: {first}",
                         "Check the dataset id, config and split; retry later if the Hub is busy.")
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    """The first HTTP error in the chain (wrappers like 'cannot find in the cache' hide it)."""
+    seen, current = set(), exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if getattr(getattr(current, "response", None), "status_code", None) is not None:
+            return current
+        current = current.__cause__ or current.__context__
+    return exc
 
 
 def _tags(tags: list[str] | None, key: str) -> list[str]:
