@@ -150,3 +150,16 @@ def test_given_corrupt_schema_1_store_then_error_and_file_kept(tmp_path):
         Store(ws)
     assert (ws / "store.json").read_text() == '{"proposals": {"1": {"data'
     assert not (ws / "index.json").exists()
+
+
+def test_given_workspace_locked_elsewhere_when_writing_then_store_error_after_timeout(ws):
+    from filelock import FileLock
+
+    store = Store(ws, lock_timeout=0.2)
+    holder = FileLock(str(ws / ".lock"))
+    with holder:
+        with pytest.raises(StoreError, match="locked by another dynotui process"):
+            store.add_proposals(props("hub:org/new"))
+        pid = store.proposals()[0].id
+        assert store.decide(pid, "accept").action == "accept"  # decisions need no lock
+    assert store.add_proposals(props("hub:org/new"))

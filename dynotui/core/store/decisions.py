@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import os
 import secrets
 import time
@@ -12,6 +13,7 @@ from tinydb.table import Table
 from dynotui.core.errors import StoreError
 from dynotui.core.models import Decision
 from dynotui.core.store.eventlog import TABLE, EventLog
+from dynotui.core.store.files import ensure_dir
 from dynotui.core.store.layout import DECISIONS, ROLL_EVENTS, SCHEMA, annotator_dir
 from dynotui.core.store.state import Ledger
 
@@ -22,12 +24,13 @@ class DecisionFiles:
     def __init__(self, workspace: Path, annotator: str, session: str) -> None:
         self.workspace = workspace
         self.folder = workspace / DECISIONS
-        self.folder.mkdir(parents=True, exist_ok=True)
+        ensure_dir(self.folder)
         self.annotator = annotator
         self.session = session
         self.logs: dict[Path, EventLog] = {}
         self.ledger = Ledger()
         self.all: list[Decision] = []
+        self.mine: list[Decision] = []  # this annotator's events in (ts, id) order, for undo
         self.broken: dict[Path, StoreError] = {}
         self.writer: EventLog | None = None
         self._last_ts = 0.0
@@ -61,7 +64,7 @@ class DecisionFiles:
             self._add(Decision.from_dict(doc))
 
     def _rebuild(self) -> None:
-        self.ledger, self.all = Ledger(), []
+        self.ledger, self.all, self.mine = Ledger(), [], []
         for log in self.logs.values():
             for doc in log.docs:
                 self._add(Decision.from_dict(doc))
@@ -70,6 +73,8 @@ class DecisionFiles:
         if event.id not in self.ledger.ids:
             self.ledger.add(event)
             self.all.append(event)
+            if event.annotator == self.annotator:
+                bisect.insort(self.mine, event, key=lambda e: (e.ts, e.id))
 
     # -- writing --------------------------------------------------------------------------
     def new_event(self, **fields) -> Decision:
@@ -81,7 +86,7 @@ class DecisionFiles:
 
     def _claim(self) -> EventLog:
         folder = annotator_dir(self.workspace, self.annotator)
-        folder.mkdir(parents=True, exist_ok=True)
+        ensure_dir(folder)
         while True:
             self._part += 1
             path = folder / f"{self.session}-{self._part:04d}.jsonl"
@@ -101,6 +106,16 @@ class DecisionFiles:
         Table(self.writer, TABLE, cache_size=0).insert_multiple(e.to_dict() for e in events)
         for event in events:
             self._add(event)
+
+    def undoable(self, limit: int = 2) -> list[Decision]:
+        """This annotator's latest events not undone yet, newest first."""
+        out: list[Decision] = []
+        for event in reversed(self.mine):
+            if event.action != "undo" and event.id not in self.ledger.undone:
+                out.append(event)
+                if len(out) == limit:
+                    break
+        return out
 
     def close(self) -> None:
         for log in self.logs.values():

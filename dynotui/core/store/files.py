@@ -32,6 +32,16 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def ensure_dir(path: Path) -> None:
+    """Create a folder durably: a new folder's own name must survive a power cut too."""
+    if path.is_dir():
+        return
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    path.mkdir(parents=True, exist_ok=True)
+    for folder in missing:
+        fsync_dir(folder.parent)
+
+
 def temp_name(path: Path) -> Path:
     # pid in the name lets cleanup tell a live writer's temp file from a dead one's.
     return path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")

@@ -13,7 +13,7 @@ from tinydb.table import Table
 
 from dynotui.core.errors import StoreError
 from dynotui.core.models import DatasetMeta, Proposal, Task, Verdict
-from dynotui.core.store.files import AtomicStorage, flush_deferred, signature
+from dynotui.core.store.files import AtomicStorage, ensure_dir, flush_deferred, signature
 from dynotui.core.store.layout import DATASETS, SCHEMA, dataset_path
 
 KIND = "dataset"
@@ -53,7 +53,7 @@ class DatasetFiles:
 
     def __init__(self, workspace: Path) -> None:
         self.folder = workspace / DATASETS
-        self.folder.mkdir(parents=True, exist_ok=True)
+        ensure_dir(self.folder)
         self.storages: dict[Path, AtomicStorage] = {}
         self.sigs: dict[Path, tuple | None] = {}
         self.pids_of: dict[Path, list[str]] = {}

@@ -23,7 +23,7 @@ from dynotui.core.errors import StoreError
 from dynotui.core.models import DatasetMeta, Decision, Proposal, Task
 from dynotui.core.store import migrate
 from dynotui.core.store.decisions import DecisionFiles
-from dynotui.core.store.files import AtomicStorage, clean_temp_files
+from dynotui.core.store.files import AtomicStorage, clean_temp_files, ensure_dir
 from dynotui.core.store.layout import DATASETS, DECISIONS, INDEX, LOCK, SCHEMA
 from dynotui.core.store.proposals import DatasetFiles, table
 from dynotui.core.store.state import ALL, POLICIES, STATUSES
@@ -44,7 +44,7 @@ class Store:
 
         self.workspace = Path(workspace).expanduser()
         try:
-            self.workspace.mkdir(parents=True, exist_ok=True)
+            ensure_dir(self.workspace)
         except OSError as exc:
             raise StoreError(f"Cannot create the workspace folder {self.workspace}: "
                              f"{exc.strerror}.", "Choose another --workspace.") from exc
@@ -206,15 +206,12 @@ class Store:
     def undo(self) -> Decision | None:
         """Cancel this annotator's latest event not yet undone (an edit with its accept)."""
         self._decisions.refresh()
-        ledger = self._decisions.ledger
-        mine = [e for e in self._decisions.all if e.annotator == self.annotator
-                and e.action != "undo" and e.id not in ledger.undone]
-        if not mine:
+        latest = self._decisions.undoable()
+        if not latest:
             return None
-        mine.sort(key=lambda e: (e.ts, e.id))
-        targets = [mine[-1]]
-        if len(mine) > 1 and mine[-2].action == "edit" and mine[-2].edited == mine[-1].proposal:
-            targets.append(mine[-2])
+        targets = latest[:1]
+        if len(latest) > 1 and latest[1].action == "edit" and latest[1].edited == latest[0].proposal:
+            targets.append(latest[1])
         undos = [self._decisions.new_event(proposal=t.proposal, action="undo", target=t.id,
                                            dataset=t.dataset) for t in targets]
         self._decisions.append(undos)
@@ -304,6 +301,10 @@ class _Locked:
             raise StoreError(f"The workspace {self.workspace} is locked by another dynotui "
                              "process.", f"Wait for it to finish; the lock is "
                              f"{self.workspace / LOCK}.") from exc
+        except OSError as exc:
+            raise StoreError(f"Cannot lock the workspace {self.workspace}: {exc.strerror}.",
+                             "Check that the folder is writable, or choose another "
+                             "--workspace.") from exc
 
     def __exit__(self, *exc: Any) -> None:
         self.lock.release()
