@@ -140,6 +140,9 @@ WORKER = textwrap.dedent("""
             task = Task(f"{annotator} {session} {os.getpid()} task {i}.", ["passage"], "answer")
             added = store.add_proposals([Proposal(dataset=f"sample:shared{i % 2}", task=task)])
             print("proposal", added[0].id, flush=True)
+        if i % 50 == 0:
+            store.mark_generation(f"{annotator}-{os.getpid()}-{i}", {"i": i})
+            store.add_stage({"who": annotator, "i": i})
 """)
 
 
@@ -176,4 +179,6 @@ def test_given_four_processes_deciding_at_once_then_nothing_is_lost(tmp_path):
     for (annotator, pid), action in expected_last.items():
         assert store.status(pid, annotator) == status[action]
     assert store.count_proposals() == 300 + 4 * 11
+    assert len(store.generations()) == len(store.stages()) == 4 * 6
+    assert sorted(s["id"] for s in store.stages()) == list(range(1, 25))
     assert len(list((ws / "decisions").rglob("same-*.jsonl"))) == 2

@@ -204,6 +204,11 @@ class AtomicStorage(Storage):
     def read(self) -> dict[str, Any]:
         return self.fresh()
 
+    def invalidate(self) -> None:
+        """Re-read on next access. Writers call it under the lock: a file rewritten twice within
+        one timestamp tick can reuse the inode and size, and a stale cache would lose an update."""
+        self._data, self._sig = None, None
+
     def write(self, data: dict[str, Any]) -> None:
         self._data = data
         if self.deferred is not None:

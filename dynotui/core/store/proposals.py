@@ -135,6 +135,7 @@ class DatasetFiles:
     def _writable(self, dataset: str) -> AtomicStorage:
         path = dataset_path(self.folder.parent, dataset)
         storage = self.storage(path)
+        storage.invalidate()
         try:
             storage.fresh()
         except StoreError as exc:

@@ -64,7 +64,7 @@ class Store:
     # -- lifecycle ------------------------------------------------------------------------
     def locked(self):
         """The workspace lock, shared by processes, around every read-modify-write."""
-        return _Locked(self._lock, self.workspace)
+        return _Locked(self._lock, self.workspace, self._index)
 
     def _open_index(self) -> None:
         path = self.workspace / INDEX
@@ -291,8 +291,8 @@ Store.problems = property(_serial(Store.problems.fget))
 class _Locked:
     """FileLock with a StoreError naming the lock when another process holds it too long."""
 
-    def __init__(self, lock: FileLock, workspace: Path) -> None:
-        self.lock, self.workspace = lock, workspace
+    def __init__(self, lock: FileLock, workspace: Path, index: AtomicStorage) -> None:
+        self.lock, self.workspace, self.index = lock, workspace, index
 
     def __enter__(self) -> None:
         try:
@@ -305,6 +305,7 @@ class _Locked:
             raise StoreError(f"Cannot lock the workspace {self.workspace}: {exc.strerror}.",
                              "Check that the folder is writable, or choose another "
                              "--workspace.") from exc
+        self.index.invalidate()  # read what the last holder wrote, not a cached copy
 
     def __exit__(self, *exc: Any) -> None:
         self.lock.release()
