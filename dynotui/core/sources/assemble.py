@@ -11,6 +11,16 @@ from dynotui.core.sources.card import Card, card_configs, card_infos, card_list
 from dynotui.core.sources.features import display_row, media_off, to_features
 
 
+def light_datasets() -> None:
+    """Keep datasets from importing torch (3-4 s) for streaming: dynotui never asks for tensors."""
+    import os
+
+    import datasets.config
+
+    if os.environ.get("DYNOTUI_DATASETS_TORCH", "") != "1":
+        datasets.config.TORCH_AVAILABLE = False
+
+
 def config_names(card: Card | None) -> list[str]:
     """Configs declared in the card, default first; ['default'] when none are declared."""
     data = card.data if card else {}

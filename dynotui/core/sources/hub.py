@@ -9,7 +9,8 @@ from typing import Any, Iterator
 from dynotui.core.errors import DatasetError
 from dynotui.core.models import DatasetEntry, DatasetMeta, DatasetRef
 from dynotui.core.sources.assemble import (build_meta, card_features, card_split_sizes,
-                                           choose_splits, config_names, pick_config,
+                                           choose_splits, config_names, light_datasets,
+                                           pick_config,
                                            resolve_streamed, take)
 from dynotui.core.sources.card import Card, parse_card
 from dynotui.core.sources.features import convert_row
@@ -41,9 +42,10 @@ def _offline() -> bool:
         os.environ.get("HF_DATASETS_OFFLINE", "").lower() in ("1", "true", "yes", "on")
 
 
-def sync_env() -> None:
+def sync_env(with_datasets: bool = False) -> None:
     """Apply HF_ENDPOINT / offline env at call time: both libraries read them at import."""
-    import datasets.config as dconfig
+    import sys
+
     from huggingface_hub import constants
 
     url = endpoint()
@@ -51,12 +53,15 @@ def sync_env() -> None:
     constants.ENDPOINT = url
     constants.HUGGINGFACE_CO_URL_TEMPLATE = url + "/{repo_id}/resolve/{revision}/{filename}"
     constants.HF_HUB_OFFLINE = offline
-    dconfig.HF_ENDPOINT = url
-    dconfig.HUB_DATASETS_URL = url + "/datasets/{repo_id}/resolve/{revision}/{path}"
-    dconfig.HF_HUB_OFFLINE = offline
     wait = max(int(timeout()), 1)
     constants.HF_HUB_DOWNLOAD_TIMEOUT = int(os.environ.get("HF_HUB_DOWNLOAD_TIMEOUT") or wait)
     constants.HF_HUB_ETAG_TIMEOUT = int(os.environ.get("HF_HUB_ETAG_TIMEOUT") or wait)
+    if with_datasets or "datasets" in sys.modules:  # importing datasets costs ~1.5 s
+        import datasets.config as dconfig
+
+        dconfig.HF_ENDPOINT = url
+        dconfig.HUB_DATASETS_URL = url + "/datasets/{repo_id}/resolve/{revision}/{path}"
+        dconfig.HF_HUB_OFFLINE = offline
 
 
 def hub_cache() -> str | None:
@@ -219,6 +224,8 @@ def _stream(ref: DatasetRef, sha: str, card: Card | None, configs: list[str], co
     """{split: IterableDataset}: nothing is downloaded until rows are taken."""
     from datasets import load_dataset
 
+    light_datasets()
+    sync_env(with_datasets=True)
     if card is not None and card.problem:  # datasets cannot read such a card either
         raise DatasetError(card.problem, "Ask the dataset's owner to fix the card, or pin an "
                            "earlier revision with @REVISION.")

@@ -8,7 +8,8 @@ from typing import Any, Iterator
 from dynotui.core.errors import DatasetError
 from dynotui.core.models import DatasetEntry, DatasetMeta, DatasetRef
 from dynotui.core.sources.assemble import (build_meta, card_features, card_split_sizes,
-                                           choose_splits, config_names, pick_config,
+                                           choose_splits, config_names, light_datasets,
+                                           pick_config,
                                            resolve_streamed, take, wrap_load_error)
 from dynotui.core.sources.card import Card, card_list, parse_card
 from dynotui.core.sources.features import convert_row
@@ -57,6 +58,7 @@ def _file_dataset(path: Path) -> Any:
 
 def _open(ref: DatasetRef, card: Card | None) -> tuple[str, Any, list[str], dict]:
     """(config, {split: dataset}, configs, split sizes) for a local ref."""
+    light_datasets()
     path = Path(ref.name)
     what = kind(path)
     if what == "disk":
