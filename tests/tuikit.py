@@ -48,7 +48,9 @@ async def wait_for(pilot, predicate, timeout: float = 20.0) -> None:
 
 
 def plain(widget) -> str:
-    """What a Static shows, as plain text."""
+    """What a Static or TextPane shows, as plain text."""
+    if hasattr(widget, "plain"):
+        return widget.plain
     content = widget.visual if hasattr(widget, "visual") else widget.render()
     return getattr(content, "plain", str(content))
 
@@ -59,3 +61,35 @@ async def select_dataset(pilot, app, name: str) -> None:
     index = next(i for i, e in enumerate(table.entries) if e.name == name)
     table.move_cursor(row=index)
     await pilot.pause()
+
+
+def seed_workspace(workspace: Path, annotator: str = "alice") -> list:
+    """Fixed proposals on two bundled samples, one accepted and one rejected (for snapshots)."""
+    from dynotui.core.models import Proposal, Task
+    from dynotui.core.sources import load_meta, parse_ref
+
+    store = Store(workspace, annotator=annotator)
+    tasks = {
+        "sample:sst-mini": [
+            Task("Decide whether the review is positive or negative.", ["text"], "label"),
+            Task("Is this movie review positive or negative? Answer with the label.", ["text"],
+                 "label"),
+            Task("Write the text of a review with the given sentiment.", ["label"], "text")],
+        "sample:local-news-summaries": [
+            Task("Summarise the local news story in one sentence.", ["document"], "summary"),
+            Task("Write a short news story that this summary describes.", ["summary"],
+                 "document")]}
+    props = []
+    for n, (dataset, items) in enumerate(tasks.items()):
+        meta = load_meta(parse_ref(dataset), rows=20)
+        store.save_meta(meta)
+        for i, task in enumerate(items):
+            props.append(Proposal(dataset=dataset, task=task, config=meta.ref.config,
+                                  variant="aware" if i % 2 == 0 else "unaware",
+                                  model="test-model", created=1_700_000_000 + n * 10 + i,
+                                  tokens_in=420, tokens_out=96))
+    store.add_proposals(props)
+    store.decide(props[0].id, "accept")
+    store.decide(props[1].id, "reject", reason="vague instruction")
+    store.close()
+    return props

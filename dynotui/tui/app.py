@@ -142,7 +142,10 @@ class DynoApp(App[int]):
         self.generation_cancel = threading.Event()
         names = ", ".join(str(r) for r in refs[:3]) + (" …" if len(refs) > 3 else "")
         self.notify(render.message(f"Generating proposals for {names}"), markup=False, timeout=3)
-        self.generation_state = GenerationProgress(0, len(refs), 0, 0.0, "starting")
+        self.generation_state = GenerationProgress(0, len(refs) * 2, 0, 0.0,
+                                                   "loading datasets and the model…")
+        if self.browse is not None:
+            self.browse.show_generation(self.generation_state)
         self._generate(refs, force, self.generation_cancel)
 
     @work(thread=True, group="generate", exit_on_error=False)

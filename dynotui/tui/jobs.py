@@ -38,6 +38,11 @@ def fetch_meta(store: Any, settings: Any, dataset: str, config: str | None,
 
 def load_queue(store: Any, annotator: str) -> ReviewQueue:
     proposals = store.proposals()
+    first: dict[str, float] = {}
+    for p in proposals:
+        first[p.dataset] = min(first.get(p.dataset, p.created), p.created)
+    # One dataset after another (oldest first), each in the order its proposals arrived.
+    proposals.sort(key=lambda p: (first[p.dataset], p.dataset, p.created, p.version))
     statuses = store.statuses(annotator)
     flagged_of = getattr(store, "flagged", None)
     flagged = set(flagged_of()) if callable(flagged_of) else {

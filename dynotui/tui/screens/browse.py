@@ -73,7 +73,7 @@ class BrowseScreen(Screen):
             yield ProgressBar(id="gen-bar", show_eta=False)
             yield Static(id="gen-label")
         yield Static(id="list-status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def _initial_source(self) -> str:
         source = self.app.source

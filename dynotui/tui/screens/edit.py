@@ -61,7 +61,7 @@ class EditScreen(Screen[Task | None]):
                 yield Static(id="edit-verdicts")
             with VerticalScroll(id="edit-samples-pane", can_focus=False):
                 yield Static(id="edit-samples")
-        yield Footer()
+        yield Footer(compact=True)
 
     def _selections(self) -> list[tuple]:
         chosen = set(self.proposal.task.input_fields)

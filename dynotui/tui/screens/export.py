@@ -77,7 +77,7 @@ class ExportScreen(Screen):
                 yield Button("Export", id="run", compact=True)
                 yield ProgressBar(id="export-bar", show_eta=False)
             yield Static(id="export-result")
-        yield Footer()
+        yield Footer(compact=True)
 
     def _default_out(self, fmt: str) -> str:
         ext = EXTENSIONS.get(fmt, ".jsonl")

@@ -34,9 +34,9 @@ class ReviewScreen(Screen):
         Binding("backspace", "undo", "undo", id="review.undo"),
         Binding("e", "edit", "edit", id="review.edit"),
         Binding("f", "flag", "flag", id="review.flag"),
-        Binding("n", "move(1)", "next", id="review.next"),
-        Binding("p", "move(-1)", "prev", id="review.prev"),
-        Binding("r", "regenerate", "regenerate", id="review.regenerate"),
+        Binding("n", "move(1)", "next", show=False, id="review.next"),
+        Binding("p", "move(-1)", "prev", show=False, id="review.prev"),
+        Binding("r", "regenerate", "regenerate", show=False, id="review.regenerate"),
         Binding("u", "first_undecided", "first undecided", show=False, id="review.first-undecided"),
         *_reason_bindings(),
     ]
@@ -56,7 +56,7 @@ class ReviewScreen(Screen):
                 yield Static("loading proposals…", id="proposal")
             with VerticalScroll(id="samples-pane", can_focus=False):
                 yield Static(id="samples")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.app.review = self
@@ -122,6 +122,9 @@ class ReviewScreen(Screen):
         self._render_strip()
         self.refresh_status()
 
+    def _meta_of(self, p: Proposal):
+        return self.app.meta_cache.get(jobs.meta_key(p.dataset, p.config))
+
     def _render_proposal(self, p: Proposal, meta) -> None:
         similar = self.similar_hook(p.task.instruction) if self.similar_hook else None
         self.query_one("#proposal", Static).update(proposal_text(
@@ -137,7 +140,7 @@ class ReviewScreen(Screen):
         for n, (i, p, status) in enumerate(self.queue.window(height)):
             if n:
                 lines.append("\n")
-            lines.append_text(queue_line(i, p, status, i == self.queue.pos, 30))
+            lines.append_text(queue_line(i, p, status, i == self.queue.pos, 28))
         strip.update(lines)
 
     def refresh_status(self) -> None:
@@ -272,7 +275,13 @@ class ReviewScreen(Screen):
             elif queue and job.kind == "edit":
                 queue.set_status(job.pid, job.info["before"])
         elif job.kind == "decide" and queue:
+            changed = queue.status.get(job.pid) != message.result
             queue.set_status(job.pid, message.result)
+            if not changed:  # the optimistic display was right: only the save mark changes
+                self.refresh_status()
+                if self.current is not None and self.current.id == job.pid:
+                    self._render_proposal(self.current, self._meta_of(self.current))
+                return
         elif job.kind == "edit" and queue:
             queue.add([message.result], after=job.pid, statuses={message.result.id: "accepted"})
             queue.remove(job.pid)
@@ -302,6 +311,6 @@ class ReviewScreen(Screen):
     def _refresh_if_current(self, pid: str) -> None:
         p = self.current
         if p is not None and (p.id == pid or not pid):
-            self._render_proposal(p, self.app.meta_cache.get(jobs.meta_key(p.dataset, p.config)))
+            self._render_proposal(p, self._meta_of(p))
         self.refresh_status()
         self._render_strip()

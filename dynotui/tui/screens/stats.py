@@ -78,7 +78,7 @@ class StatsScreen(Screen):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="stats-pane"):
             yield Static(Text("computing…", style="dim"), id="stats")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_screen_resume(self) -> None:
         self.action_refresh_stats()

@@ -9,7 +9,8 @@ from dynotui.tui import render
 
 
 def _heading(out: Text, title: str) -> None:
-    out.append(f"\n\n{title}\n", style="bold underline")
+    out.append("\n" if out.plain.endswith("\n") else "\n\n")
+    out.append(f"{title}\n", style="bold underline")
 
 
 def entry_text(entry: DatasetEntry) -> Text:

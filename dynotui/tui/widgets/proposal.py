@@ -135,9 +135,11 @@ def _raw_fields(out: Text, task: Task, row: dict) -> None:
         out.append("\n")
 
 
-def queue_line(index: int, p: Proposal, status: str, current: bool, width: int = 40) -> Text:
-    out = Text(end="", no_wrap=True, overflow="ellipsis")
+def queue_line(index: int, p: Proposal, status: str, current: bool, width: int = 30) -> Text:
+    """One strip line, cut to `width` cells here so the strip never wraps."""
+    out = Text(end="")
     out.append(f"{STATUS_MARK.get(status, '·')} ", style=STATUS_STYLE.get(status, ""))
-    out.append_text(render.line(p.task.instruction, limit=width,
-                                style="reverse bold" if current else ""))
+    out.append(render.one_line(p.task.instruction[:width * 2], 0),
+               style="reverse bold" if current else "")
+    out.truncate(width, overflow="ellipsis")
     return out

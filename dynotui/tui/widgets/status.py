@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.widget import Widget
 
 from dynotui.tui import render
 
@@ -13,10 +13,24 @@ def clock(seconds: float) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
-class StatusLine(Static):
+class StatusLine(Widget):
+    """One fixed line: updating it repaints the line without a layout pass."""
+
     DEFAULT_CSS = """
-    StatusLine { height: 1; background: $panel; color: $foreground; padding: 0 1; }
+    StatusLine { height: 1; width: 1fr; background: $panel; color: $foreground; padding: 0 1; }
     """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._text = Text("loading…", style="dim")
+
+    def render(self) -> Text:
+        return self._text
+
+    def update(self, text: Text) -> None:
+        if text.plain != self._text.plain or text.spans != self._text.spans:
+            self._text = text
+            self.refresh()
 
     def show(self, queue, current, pending: int) -> None:
         out = Text(end="", no_wrap=True, overflow="ellipsis")
@@ -24,24 +38,24 @@ class StatusLine(Static):
             out.append("loading…", style="dim")
             self.update(out)
             return
-        if current is not None:
-            tally = queue.datasets.get(current.dataset)
-            out.append_text(render.line(current.dataset, style="bold", limit=40))
-            if tally:
-                out.append(f" {tally.done}/{tally.total} done, {tally.left} left")
-            out.append(" │ ", style="dim")
-        out.append(f"all {queue.all.done}/{queue.all.total}, {queue.all.left} left")
-        rate = queue.all.acceptance
-        if rate is not None:
-            out.append(f" · {rate:.0%} accepted")
-        s = queue.session
-        decided = s["accept"] + s["reject"] + s["skip"] + s["edit"]
-        out.append(" │ ", style="dim")
-        out.append(f"session {decided} decided ({s['accept'] + s['edit']}✓ {s['reject']}✗)"
-                   f" {clock(queue.elapsed())}")
-        out.append(" │ ", style="dim")
         if pending:
             out.append(f"saving {pending}…", style="bold yellow")
         else:
             out.append("saved ✓", style="green")
+        out.append(" │ ", style="dim")
+        if current is not None:
+            tally = queue.datasets.get(current.dataset)
+            out.append_text(render.line(current.dataset, style="bold", limit=32))
+            if tally:
+                out.append(f" {tally.done}/{tally.total} ({tally.left} left)")
+            out.append(" │ ", style="dim")
+        out.append(f"all {queue.all.done}/{queue.all.total} ({queue.all.left} left)")
+        rate = queue.all.acceptance
+        if rate is not None:
+            out.append(f" {rate:.0%} accepted")
+        s = queue.session
+        decided = s["accept"] + s["reject"] + s["skip"] + s["edit"]
+        out.append(" │ ", style="dim")
+        out.append(f"session {decided} ({s['accept'] + s['edit']}✓ {s['reject']}✗) "
+                   f"{clock(queue.elapsed())}")
         self.update(out)
