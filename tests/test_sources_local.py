@@ -163,3 +163,25 @@ def test_listing_samples_and_a_local_folder(tmp_path):
     local = list_datasets("local", path=tmp_path)
     assert [e.name for e in local] == ["a", "b"]
     assert {v.rule: v for v in local[0].verdicts}["license"].ok is False
+
+
+def test_media_in_a_save_to_disk_folder_streams_without_decoding(tmp_path):
+    from datasets import Audio, Dataset
+
+    wav = b"RIFF" + b"\0" * 60
+    ds = Dataset.from_dict({"clip": [{"bytes": wav, "path": "a.wav"}], "words": ["hello there"]})
+    ds.cast_column("clip", Audio()).save_to_disk(str(tmp_path / "audio"))
+    meta = load_meta(parse_ref(str(tmp_path / "audio")), rows=1)
+    assert meta.feature_map["clip"].type == "Audio"
+    assert not {v.rule: v for v in meta.verdicts}["media"].ok
+    assert next(iter_rows(meta.ref))["clip"] == "<Audio: a.wav, 64 bytes>"
+
+
+def test_a_folder_of_data_files_without_a_card(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "train.jsonl").write_text('{"q": "one", "a": "1"}\n{"q": "two", "a": "2"}\n')
+    (tmp_path / "data" / "test.jsonl").write_text('{"q": "three", "a": "3"}\n')
+    meta = load_meta(parse_ref(f"local:{tmp_path}"), rows=5)
+    assert meta.configs == ["default"] and set(meta.splits) == {"train", "test"}
+    assert meta.rows["test"] == [{"q": "three", "a": "3"}]
+    assert meta.card == "" and meta.license == []

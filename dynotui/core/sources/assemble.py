@@ -64,11 +64,16 @@ def card_split_sizes(card: Card | None, config: str) -> dict[str, int | None]:
 
 
 def resolve_streamed(ds: Any) -> Any:
-    """An IterableDataset with known features (inferred from its first rows when untyped)."""
+    """A dataset with known features and media left undecoded (no Pillow/torchcodec needed)."""
+    if not hasattr(ds, "_resolve_features"):  # an in-memory Dataset (save_to_disk)
+        off = media_off(ds.features)
+        for name, feature in (off or {}).items():
+            if feature != ds.features[name]:
+                ds = ds.cast_column(name, feature)  # only flips decode: no data rewritten
+        return ds
     if ds.features is None:
         ds = ds._resolve_features()  # datasets' own inference from the first rows
-    off = media_off(ds.features)
-    if off is not None:
+    if media_off(ds.features) is not None:
         ds = ds.decode(False)
     return ds
 

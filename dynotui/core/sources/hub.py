@@ -262,6 +262,8 @@ def load_meta(ref: DatasetRef, rows: int = 100, settings: Any = None) -> Dataset
     website = f"{endpoint()}/datasets/{ref.name}"
     meta = build_meta(resolved, ref.name, card, features, {s: sizes.get(s) for s in splits}, raw,
                       configs, settings, website=website, revision=sha)
+    if not meta.summary and getattr(info, "description", None):
+        meta.summary = str(info.description)
     if not meta.license and info.card_data is not None:
         meta.license = [str(v) for v in _as_list(info.card_data.get("license"))]
     return meta
@@ -284,7 +286,7 @@ def iter_rows(ref: DatasetRef, split: str | None = None, limit: int | None = Non
                                            next(iter(dd)))
         if split not in dd:
             raise DatasetError(f"{ref.key} has no split '{split}'.", f"Splits: {', '.join(dd)}.")
-        ds = dd[split]
+        ds = resolve_streamed(dd[split])
         iterator = iter(ds)
     except Exception as exc:
         raise translate(exc, what) from exc

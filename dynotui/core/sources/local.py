@@ -97,14 +97,11 @@ def load_meta(ref: DatasetRef, rows: int = 100, settings: Any = None,
         raw: dict[str, list] = {}
         features = None
         for split in splits:
-            ds = dd[split]
+            ds = resolve_streamed(dd[split])
             if hasattr(ds, "_resolve_features"):
-                ds = resolve_streamed(ds)
                 raw[split] = take(ds, rows)
             else:  # an in-memory Dataset from save_to_disk: read only the first rows
-                head = ds.select(range(min(rows, len(ds))))
-                off = _no_media(ds.features)
-                raw[split] = (head.cast(off) if off else head).to_list()
+                raw[split] = ds.select(range(min(rows, len(ds)))).to_list()
             features = features or ds.features
     except DatasetError:
         raise
@@ -113,12 +110,6 @@ def load_meta(ref: DatasetRef, rows: int = 100, settings: Any = None,
     resolved = DatasetRef(ref.source, ref.name, config, ref.split, None)
     return build_meta(resolved, name or display_name(path), card, features,
                       {s: sizes.get(s) for s in splits}, raw, configs, settings)
-
-
-def _no_media(features: Any) -> Any:
-    from dynotui.core.sources.features import media_off
-
-    return media_off(features)
 
 
 def iter_rows(ref: DatasetRef, split: str | None = None, limit: int | None = None
@@ -135,7 +126,7 @@ def iter_rows(ref: DatasetRef, split: str | None = None, limit: int | None = Non
         or next(iter(dd))
     if split not in dd:
         raise DatasetError(f"{ref.key} has no split '{split}'.", f"Splits: {', '.join(dd)}.")
-    ds = dd[split]
+    ds = resolve_streamed(dd[split])
     features = ds.features
     count = 0
     for row in ds:
