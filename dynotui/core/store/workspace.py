@@ -23,7 +23,7 @@ from dynotui.core.errors import StoreError
 from dynotui.core.models import DatasetMeta, Decision, Proposal, Task
 from dynotui.core.store import migrate
 from dynotui.core.store.decisions import DecisionFiles
-from dynotui.core.store.files import AtomicStorage, clean_temp_files, ensure_dir
+from dynotui.core.store.files import AtomicStorage, clean_temp_files, ensure_dir, flush_deferred
 from dynotui.core.store.layout import DATASETS, DECISIONS, INDEX, LOCK, SCHEMA
 from dynotui.core.store.proposals import DatasetFiles, table
 from dynotui.core.store.state import ALL, POLICIES, STATUSES
@@ -157,6 +157,21 @@ class Store:
         with self.locked():
             table(self._index, "generation").upsert(
                 {"key": key, "info": info, "ts": time.time()}, Query().key == key)
+
+    def mark_generations(self, items: dict[str, dict]) -> None:
+        """mark_generation for many keys with one write of the index (generation runs)."""
+        if not items:
+            return
+        with self.locked():
+            batch: list = []
+            self._index.deferred = batch
+            try:
+                gen, now = table(self._index, "generation"), time.time()
+                for key, info in items.items():
+                    gen.upsert({"key": key, "info": info, "ts": now}, Query().key == key)
+            finally:
+                self._index.deferred = None
+            flush_deferred(batch)
 
     def generations(self) -> dict[str, dict]:
         return {d["key"]: d.get("info", {}) for d in self._index.fresh().get("generation", {}).values()}
