@@ -100,3 +100,8 @@ def test_malformed_front_matter_is_noted_or_raised_with_the_line():
 def test_front_matter_that_is_not_a_mapping_is_a_problem():
     card = parse_card("---\n- just\n- a list\n---\nbody words are here now\n")
     assert "not a mapping" in card.problem
+
+
+def test_yaml_errors_never_carry_raw_control_characters():
+    card = parse_card("---\nlicense: mit\nx: \x1b]0;title\x07\n---\nbody words go here\n")
+    assert "\x1b" not in card.problem and "\x07" not in card.problem

@@ -7,7 +7,7 @@ from typing import Any, Iterable
 
 from dynotui.core.errors import DatasetError
 from dynotui.core.models import DatasetMeta, DatasetRef, Verdict
-from dynotui.core.sources.card import Card, card_configs, card_infos, card_list
+from dynotui.core.sources.card import Card, card_configs, card_infos, card_list, plain
 from dynotui.core.sources.features import display_row, media_off, to_features
 
 
@@ -128,5 +128,5 @@ def wrap_load_error(exc: Exception, what: str, hint: str) -> DatasetError:
     """A datasets/pyarrow failure as a DatasetError naming the dataset."""
     if isinstance(exc, DatasetError):
         return exc
-    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+    first = plain(str(exc)) or type(exc).__name__
     return DatasetError(f"Cannot read {what}: {type(exc).__name__}: {first}", hint)

@@ -16,6 +16,15 @@ _FIELD_ITEM = re.compile(
     r"^(\s*)[-*+]\s+(?:`([^`]+)`|\*\*([^*]+)\*\*|([A-Za-z_][\w.\-]*))\s*(?:\([^)]*\))?\s*[:\-–—]\s*(.*)$")
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def plain(text: str, limit: int = 300) -> str:
+    """Foreign text for an error message: one line, control and bidi characters escaped."""
+    line = (str(text).strip().splitlines() or [""])[0][:limit]
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), line)
+
+
 @dataclass
 class Card:
     """A parsed card: front matter as a dict, the markdown body, and what we read from it."""
@@ -44,7 +53,7 @@ def parse_yaml(yaml_text: str, where: str = "README.md") -> dict[str, Any]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" at line {mark.line + 2}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problem = plain(getattr(exc, "problem", None) or str(exc))
         raise DatasetError(f"The card {where} has malformed YAML front matter{line}: {problem}.",
                            "Fix the YAML between the '---' lines (or remove it); license, "
                            "language and features are read from it.") from exc

@@ -12,7 +12,7 @@ from dynotui.core.sources.assemble import (build_meta, card_features, card_split
                                            choose_splits, config_names, light_datasets,
                                            pick_config,
                                            resolve_streamed, take)
-from dynotui.core.sources.card import Card, parse_card
+from dynotui.core.sources.card import Card, parse_card, plain
 from dynotui.core.sources.features import convert_row
 
 SORTS = {"downloads": "downloads", "likes": "likes", "trending": "trending_score",
@@ -133,7 +133,7 @@ def translate(exc: BaseException, what: str) -> DatasetError:
                             "Check the network, a proxy, or HF_ENDPOINT.")
     if status is not None:
         return DatasetError(f"{url} answered {status} for {what}.", "Retry later or check the id.")
-    first = (str(exc).strip().splitlines() or [name])[0][:300]
+    first = plain(str(exc)) or name
     return DatasetError(f"Cannot load {what} from {url}: {name}: {first}",
                         "Check the dataset id, config and split; retry later if the Hub is busy.")
 
