@@ -1,0 +1,126 @@
+"""Embeddings of a whole workspace: its live proposals, their near-duplicate groups on file.
+
+Live proposals: every stored proposal except versions superseded by an edit. Groups are saved
+in WORKSPACE/embeddings/<model-slug>/groups-<threshold>.json, keyed by the set of ids, so
+`stats` reads them without loading the model while nothing was added.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from dynotui.core.embed.cache import model_dir, text_key
+from dynotui.core.embed.groups import NearGroups, near_groups
+from dynotui.core.embed.model import model_label
+from dynotui.core.embed.vectors import EmbedReport, embed_texts
+from dynotui.core.models import Proposal
+from dynotui.core.store.files import atomic_write
+
+SUPERSEDED = "edited"
+
+
+def settings_model(settings: Any = None, model: str | None = None) -> str | None:
+    return model if model is not None else getattr(settings, "embed_model", None)
+
+
+def settings_threshold(settings: Any = None, threshold: float | None = None) -> float:
+    value = threshold if threshold is not None else getattr(settings, "near_duplicate", 0.9)
+    from dynotui.core.errors import ConfigError
+
+    if not isinstance(value, (int, float)) or not 0 < float(value) <= 1:
+        raise ConfigError(f"near_duplicate must be a cosine between 0 and 1 (got {value!r}).",
+                          "Set near_duplicate in the config, e.g. near_duplicate = 0.9.")
+    return float(value)
+
+
+def live_proposals(store: Any) -> tuple[list[Proposal], dict[str, str]]:
+    """Proposals not superseded by an edit (sorted by id), and everyone's latest status."""
+    statuses = store.statuses("*")
+    props = [p for p in store.proposals() if statuses.get(p.id) != SUPERSEDED]
+    return sorted(props, key=lambda p: p.id), statuses
+
+
+def embed_workspace(store: Any, model: str | None = None,
+                    on_progress: Callable[[int, int], None] | None = None,
+                    props: list[Proposal] | None = None,
+                    ) -> tuple[list[Proposal], np.ndarray, EmbedReport]:
+    """Vectors of the live proposals' instructions; only instructions not cached are embedded."""
+    if props is None:
+        props, _ = live_proposals(store)
+    vectors, report = embed_texts([p.task.instruction for p in props], model, store.workspace,
+                                  on_progress)
+    return props, vectors, report
+
+
+def _groups_path(workspace: Path, model: str | None, threshold: float) -> Path:
+    return model_dir(workspace, model) / f"groups-{threshold:.4f}.json"
+
+
+def _ids_key(ids: list[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()
+
+
+def saved_groups(store: Any, threshold: float | None = None, model: str | None = None,
+                 settings: Any = None, props: list[Proposal] | None = None) -> NearGroups | None:
+    """The groups on file when they cover exactly the live proposals; never loads the model."""
+    model = settings_model(settings, model)
+    threshold = settings_threshold(settings, threshold)
+    if props is None:
+        props, _ = live_proposals(store)
+    path = _groups_path(Path(store.workspace), model, threshold)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("key") == _ids_key([p.id for p in props]):
+            return NearGroups.from_dict(data)
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # missing or unreadable: computed again
+    return None
+
+
+def near_duplicate_groups(store: Any, threshold: float | None = None, model: str | None = None,
+                          settings: Any = None,
+                          on_progress: Callable[[int, int], None] | None = None) -> NearGroups:
+    """Near-duplicate groups across the workspace (cosine >= threshold; exact repeats always).
+
+    Reads the saved groups when the set of proposals is unchanged; otherwise embeds the new
+    instructions, groups everything and saves the result.
+    """
+    model = settings_model(settings, model)
+    threshold = settings_threshold(settings, threshold)
+    props, _ = live_proposals(store)
+    saved = saved_groups(store, threshold, model, props=props)
+    if saved is not None:
+        return saved
+    props, vectors, _ = embed_workspace(store, model, on_progress, props)
+    keys = [text_key(p.task.instruction) for p in props]
+    rows = near_groups(vectors, threshold, same=keys)
+    groups = NearGroups(threshold, model_label(model), len(props),
+                        [[props[i].id for i in g] for g in rows])
+    data = {"key": _ids_key([p.id for p in props]), **groups.to_dict()}
+    path = _groups_path(Path(store.workspace), model, threshold)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, json.dumps(data).encode())
+    return groups
+
+
+def near_duplicate_stats(store: Any, settings: Any = None, compute: bool = True) -> dict[str, Any]:
+    """The `duplicates.near` figures for `stats`: from file, computed, or why they are missing."""
+    from dynotui.core.embed.model import INSTALL_HINT, available
+
+    try:
+        groups = saved_groups(store, settings=settings)
+        if groups is None and compute:
+            if not available():
+                return {"available": False, "hint": INSTALL_HINT}
+            groups = near_duplicate_groups(store, settings=settings)
+    except Exception as exc:  # stats must still print everything else
+        message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+        return {"available": False, "error": message, "hint": getattr(exc, "hint", "")}
+    if groups is None:
+        return {"available": False, "hint": "Run `dynotui stats` without --no-embeddings."}
+    return {"available": True, **groups.stats()}
