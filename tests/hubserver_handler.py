@@ -142,11 +142,12 @@ class HubHandler(BaseHTTPRequestHandler):
     def _list(self, query: dict[str, list[str]]) -> None:
         repos = self.hub.listing(query)
         start = int((query.get("cursor") or ["0"])[0])
-        limit = int((query.get("limit") or [str(self.hub.page_size)])[0])
-        size = min(limit, self.hub.page_size)
+        # like the Hub: `limit` caps the page size; a Link header leads on while items remain
+        limit = int(query["limit"][0]) if query.get("limit") else self.hub.page_size
+        size = max(min(limit, self.hub.page_size), 1)
         page = repos[start:start + size]
         headers = {}
-        if start + size < min(len(repos), limit if "cursor" not in query else len(repos)):
+        if start + size < len(repos):
             rest = {k: v for k, v in query.items() if k != "cursor"}
             rest["cursor"] = [str(start + size)]
             next_url = f"{self.hub.url}/api/datasets?{urlencode(rest, doseq=True)}"

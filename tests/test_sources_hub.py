@@ -181,3 +181,12 @@ def test_offline_mode_says_so(hub, monkeypatch):
     with pytest.raises(DatasetError) as err:
         list_datasets("hub")
     assert "offline" in err.value.message
+
+
+def test_a_listing_without_limit_pages_through_everything(hub):
+    from huggingface_hub import HfApi
+
+    hub.page_size = 3
+    hubsource.sync_env()
+    everything = list(HfApi(endpoint=hub.url).list_datasets())
+    assert len(everything) == 4 and hub.paths().count("GET /api/datasets") == 2
