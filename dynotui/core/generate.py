@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 from dynotui.core.errors import LLMError
 from dynotui.core.genreport import CallResult, DatasetReport, Estimate, GenerationReport, Progress
+from dynotui.core.genwrite import BatchWriter
 from dynotui.core.llm.answer import LLMUnavailable
 from dynotui.core.llm.cost import cost_usd
 from dynotui.core.models import DatasetMeta, DatasetRef, Proposal, Verdict, content_hash
@@ -97,7 +98,9 @@ class _Run:
         self.store, self.settings, self.client, self.model = store, settings, client, model
         self.force, self.on_progress = force, on_progress
         self.store_lock = asyncio.Lock()
+        self.writer = BatchWriter(store, self.store_lock)
         self.existing: dict[str, set[str]] = {}
+        self.done_keys: set[str] = set()
         self.done = 0
         self.total = 0
         self.sums: list = [0, 0, 0.0, 0, 0]
@@ -115,6 +118,29 @@ class _Run:
             tin, tout, cost, kept, rejected = self.sums
             self.on_progress(Progress(self.done, self.total, meta.ref.key, call.variant,
                                       call.status, tin, tout, cost, kept, rejected))
+
+    async def prepare(self, metas: list[DatasetMeta]) -> None:
+        """Read the cache keys once, and the stored ids at once when there are many datasets."""
+        gens = getattr(self.store, "generations", None)
+        if gens is not None and not self.force:
+            self.done_keys = set(await self.in_store(gens))
+        if len(metas) > 50:
+            wanted = {m.ref.id for m in metas}
+            for prop in await self.in_store(self.store.proposals):
+                if prop.dataset in wanted:
+                    self.existing.setdefault(prop.dataset, set()).add(prop.id)
+            for dataset in wanted:
+                self.existing.setdefault(dataset, set())
+
+    async def is_cached(self, meta: DatasetMeta, variant: str) -> bool:
+        if self.force:
+            return False
+        key = cache_key(meta, variant, self.model)
+        if key in self.done_keys:
+            return True
+        if hasattr(self.store, "generations"):
+            return False
+        return await self.in_store(self.store.generation_done, key)
 
     async def existing_ids(self, meta: DatasetMeta) -> set[str]:
         if meta.ref.id not in self.existing:
@@ -134,11 +160,10 @@ class _Run:
                                 self.settings.llm.prices)
         props = build_proposals(meta, variant, answer, checked, self.settings.llm.temperature,
                                 cost, started, existing)
-        await self.in_store(self.store.add_proposals, props)
         info = {"model": answer.model, "variant": variant, "prompt_version": PROMPT_VERSION[variant],
                 "proposals": [p.id for p in props], "tokens_in": answer.tokens_in,
                 "tokens_out": answer.tokens_out, "cost_usd": cost, "mode": answer.mode}
-        await self.in_store(self.store.mark_generation, key, info)
+        await self.writer.put(props, key, info)
         result = CallResult(variant, "done", tokens_in=answer.tokens_in, tokens_out=answer.tokens_out,
                             cost_usd=cost, priced=priced, seconds=answer.seconds, mode=answer.mode,
                             proposals=[p.id for p in props])
@@ -152,7 +177,7 @@ class _Run:
 
 
 async def _load(refs: list[Any], settings) -> list[tuple[Any, DatasetMeta | None, str]]:
-    """(ref, meta, error) per ref; DatasetMeta objects pass through."""
+    """(ref, meta, error) per ref; DatasetMeta objects pass through (the others get stored)."""
     from dynotui.core.errors import DynoError
 
     gate = asyncio.Semaphore(4)
@@ -188,19 +213,21 @@ async def run_generation(refs: list[Any], store, settings, variants=VARIANTS, fo
         model = await client.ready() if hasattr(client, "ready") else client.model
         run = _Run(store, settings, client, model, force, on_progress)
         report = GenerationReport(model=model)
-        jobs: list[tuple[DatasetMeta, str]] = []
         for ref, meta, error in loaded:
             if meta is None:
                 report.datasets.append(DatasetReport(str(ref), str(ref), error=error))
                 continue
+            if not isinstance(ref, DatasetMeta):  # the reviewer and export read it from the store
+                await run.in_store(store.save_meta, meta)
             dreport = DatasetReport(meta.ref.key, meta.ref.id)
             report.datasets.append(dreport)
             if not meta.passes:
                 bad = [v.reason or v.rule for v in meta.verdicts if not v.ok and v.level == "error"]
                 dreport.error = "catalog checks failed (generated anyway): " + "; ".join(bad)
-            for variant in variants:
-                jobs.append((meta, variant))
+        # variant-major order: consecutive prompts share the system + demo prefix (prompt caches)
+        jobs = [(meta, variant) for variant in variants for (_r, meta, _e) in loaded if meta is not None]
         run.total = len(jobs)
+        await run.prepare([m for _r, m, _e in loaded if m is not None])
         results = await _run_jobs(run, jobs, cancel, report)
         by_key = {d.key: d for d in report.datasets}
         for (meta, _variant), result in zip(jobs, results):
@@ -219,8 +246,7 @@ async def _run_jobs(run: _Run, jobs, cancel: Any, report: GenerationReport) -> l
         why = skip_reason(meta, variant)
         if why:
             result = CallResult(variant, "skipped", why)
-        elif not run.force and await run.in_store(run.store.generation_done,
-                                                  cache_key(meta, variant, run.model)):
+        elif await run.is_cached(meta, variant):
             result = CallResult(variant, "cached", "already generated (use --force to ask again)")
         else:
             try:

@@ -16,7 +16,7 @@ from dynotui.core.models import DatasetMeta, Feature
 
 VARIANTS = ("aware", "unaware")
 # Bump a variant's version whenever its text or demonstrations change: the cache keys on it.
-PROMPT_VERSION = {"aware": "aware-1", "unaware": "unaware-1"}
+PROMPT_VERSION = {"aware": "aware-2", "unaware": "unaware-2"}
 MAX_STRING = 1000
 PROMPT_ROWS = 2
 MAX_TASKS = 3
@@ -116,7 +116,7 @@ def metadata_block(meta: DatasetMeta, variant: str) -> dict[str, Any]:
 def render_user(block: dict[str, Any]) -> str:
     """One user turn: the metadata, the allowed fields, the no-overlap rule."""
     names = list(block["fields"])
-    body = json.dumps(block, ensure_ascii=False, indent=1)
+    body = json.dumps(block, ensure_ascii=False)  # compact: indentation costs ~25% more tokens
     return (f"Dataset metadata:\n{body}\n\n"
             f"Propose up to {MAX_TASKS} tasks. The allowed fields are: {json.dumps(names)}. "
             "input_fields and output_field must come from this list, and the output field "

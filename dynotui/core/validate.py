@@ -47,6 +47,7 @@ RULES = {
     "short_instruction": "the instruction has fewer than four words",
     "sparse_output": "the output field is empty in most samples",
     "more_than_three": "the answer proposed more tasks than asked for",
+    "resembles_demonstration": "the instruction is a near-copy of a demonstration",
     "label_space": "labels appended to the instruction",
 }
 MIN_LABEL_ROWS = 10
@@ -91,6 +92,13 @@ def norm_instruction(text: str) -> str:
 
 
 _DEMOS = {norm_instruction(t) for t in demo_instructions()}
+NEAR_DEMO = 0.75  # difflib ratio: "summarizes this news article" vs "summarises this appliance review"
+
+
+def _close_to_demo(key: str) -> bool:
+    from difflib import SequenceMatcher
+
+    return any(SequenceMatcher(None, key, demo).ratio() >= NEAR_DEMO for demo in _DEMOS)
 
 
 def _err(rule: str, reason: str) -> Verdict:
@@ -231,6 +239,9 @@ def check_item(item: Any, meta: DatasetMeta, seen: set[str], existing_ids: set[s
     seen.add(key)
     if key and key in _DEMOS:
         verdicts.append(_err("copies_demonstration", "the instruction copies a demonstration"))
+    elif key and _close_to_demo(key):
+        verdicts.append(_warn("resembles_demonstration",
+                              "the instruction is a near-copy of a demonstration"))
     if key and len(key.split()) < 4:
         verdicts.append(_warn("short_instruction", f"only {len(key.split())} words"))
     if index >= MAX_TASKS:

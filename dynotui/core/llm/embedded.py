@@ -150,11 +150,12 @@ def stop_embedded() -> None:
 
 
 def embedded_client(llm, modes_file: Path | None = None):
-    """An OpenAI-compatible client on the embedded server (its port changes: no mode file;
-    it answers one request at a time, so more than two in flight only wait for timeouts)."""
+    """An OpenAI-compatible client on the embedded server (its port changes: no mode file).
+    It answers one request at a time on a shared CPU: one in flight, a generous timeout."""
     from dynotui.core.llm.openai_compat import OpenAICompatClient
 
     server = embedded_server()
     local = dataclasses.replace(llm, base_url=server.base_url, api_key="local",
-                                model=EMBEDDED_MODEL, concurrency=min(llm.concurrency, 2))
+                                model=EMBEDDED_MODEL, concurrency=1,
+                                timeout=max(float(llm.timeout), 300.0))
     return OpenAICompatClient(local, modes_file=None)
