@@ -190,3 +190,13 @@ def test_a_listing_without_limit_pages_through_everything(hub):
     hubsource.sync_env()
     everything = list(HfApi(endpoint=hub.url).list_datasets())
     assert len(everything) == 4 and hub.paths().count("GET /api/datasets") == 2
+
+
+def test_hub_tags_fill_in_what_the_card_leaves_out(hub):
+    hub.add_dataset("acme/tagged", {"README.md": "# Tagged\n\nA card with no front matter at all.\n",
+                                    "data/train.jsonl": '{"q": "Is it?", "a": "It is."}\n'},
+                    tags=["license:mit", "language:en", "task_categories:question-answering"])
+    meta = load_meta(parse_ref("acme/tagged"), rows=1)
+    assert meta.license == ["mit"] and meta.languages == ["en"]
+    assert meta.task_categories == ["question-answering"]
+    assert meta.passes and meta.summary == "A card with no front matter at all."

@@ -264,13 +264,18 @@ def load_meta(ref: DatasetRef, rows: int = 100, settings: Any = None) -> Dataset
                       configs, settings, website=website, revision=sha)
     if not meta.summary and getattr(info, "description", None):
         meta.summary = str(info.description)
-    if not meta.license and info.card_data is not None:
-        meta.license = [str(v) for v in _as_list(info.card_data.get("license"))]
+    listed = to_entry(info)  # the Hub's own tags fill what the card leaves out
+    gaps = [a for a in ("license", "languages", "task_categories")
+            if not getattr(meta, a) and getattr(listed, a)]
+    if gaps:
+        from dynotui.core.catalog import catalog_verdicts
+
+        for attr in gaps:
+            setattr(meta, attr, getattr(listed, attr))
+        extra = [v for v in meta.verdicts if v.rule not in ("license", "english", "fields", "media")]
+        meta.verdicts = catalog_verdicts(meta, getattr(settings, "license_deny", None),
+                                         getattr(settings, "license_allow", None)) + extra
     return meta
-
-
-def _as_list(value: Any) -> list:
-    return value if isinstance(value, list) else [] if value is None else [value]
 
 
 def iter_rows(ref: DatasetRef, split: str | None = None, limit: int | None = None
