@@ -189,3 +189,24 @@ def test_cli_errors_are_one_message(ws, capsys, monkeypatch):
     assert main(["generate"]) == 2
     assert "Name at least one dataset" in capsys.readouterr().err
     assert main(["generate", "sample:sst-mini", "--concurrency", "0"]) == 2
+
+
+class CountingStore(Store):
+    writes = 0
+
+    def add_proposals(self, props):
+        self.writes += 1
+        return super().add_proposals(props)
+
+
+def test_answers_arriving_together_are_written_together(tmp_path):
+    # given 40 datasets answered by a server that takes 0.3 s per answer, 40 at once
+    with LLMServer(latency=0.3) as srv:
+        settings = load_settings(workspace=tmp_path / "ws", model="m")
+        settings.llm.base_url, settings.llm.concurrency = srv.base_url, 40
+        store = CountingStore(settings.workspace)
+        report = generate([reviews_meta(name=f"d{i}") for i in range(40)], store, settings,
+                          variants=("unaware",))
+    # then all are stored and cached, in far fewer writes than calls
+    assert report.count("done") == 40 and store.count_proposals() == 80
+    assert len(store.generations()) == 40 and store.writes < 20

@@ -89,6 +89,20 @@ def test_429_waits_for_retry_after(server):
     assert time.monotonic() - start >= 0.4 and answer.attempts == 2
 
 
+def test_a_long_retry_after_fails_at_once(server):
+    server.script(fail(429, retry_after="3600"))
+    with pytest.raises(LLMError, match="asks to wait 3600 s"):
+        run(_complete(client_for(server.base_url)))
+
+
+def test_only_the_first_of_many_concurrent_requests_negotiates():
+    with LLMServer(refuse_json_schema=True) as srv:
+        answers = run(_complete(client_for(srv.base_url, concurrency=8), n=8))
+        kinds = [b["response_format"]["type"] for b in srv.chat_requests()]
+    assert {a.mode for a in answers} == {"json_object"}
+    assert kinds.count("json_schema") == 1 and kinds.count("json_object") == 8
+
+
 def test_transient_500_and_dropped_connection_are_retried(server):
     server.script(fail(500), drop(), fail(503))
     [answer] = run(_complete(client_for(server.base_url)))

@@ -21,6 +21,7 @@ from dynotui.core.llm.answer import MODES, Answer, LLMUnavailable
 from dynotui.core.parse import clean_text
 
 RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
+MAX_WAIT = 120.0  # a longer Retry-After (a spent quota) fails at once instead of hanging
 _MEMORY: dict[str, tuple[str, bool]] = {}  # base_url -> (mode, confirmed by a success)
 _FORMAT_WORDS = ("response_format", "json_schema", "schema", "json_object", "grammar")
 
@@ -161,7 +162,7 @@ class OpenAICompatClient:
 
     def _delay(self, attempt: int, after: float | None) -> float:
         if after is not None:
-            return min(after, 120.0)
+            return min(after, MAX_WAIT)
         return random.uniform(0, min(self.max_backoff, self.backoff * 2 ** attempt))
 
     async def _complete(self, messages: list[dict[str, str]], schema: dict | None) -> Answer:
@@ -193,8 +194,12 @@ class OpenAICompatClient:
                         f"The LLM server at {self.base_url} has no model '{self.model}' "
                         "or no /chat/completions route (HTTP 404).",
                         "Check --model / DYNOTUI_MODEL and that the base URL ends in /v1.") from None
+                after = retry_after(exc.response.headers)
+                if after is not None and after > MAX_WAIT:
+                    raise LLMError(f"The LLM server at {self.base_url} asks to wait {after:.0f} s "
+                                   f"(HTTP {status}).", "Try again later.") from None
                 if status in RETRY_STATUS and attempt < self.retries:
-                    await asyncio.sleep(self._delay(attempt, retry_after(exc.response.headers)))
+                    await asyncio.sleep(self._delay(attempt, after))
                     attempt += 1
                     continue
                 what = "kept failing" if status in RETRY_STATUS else "rejected the request"
