@@ -131,24 +131,27 @@ def build_proposals(entries: list[Any], source_name: str, store=None
     mapping = split_task_names([str(e["task_name"]).strip() for e in usable])
     repeats = Counter(e["instruction"].strip() for e in usable)
     metas = store.metas() if store is not None else {}
+    stored = store.ids() if store is not None else set()
     props = []
     for entry in usable:
         name = str(entry["task_name"]).strip()
         dataset, config = mapping[name]
         ref = DatasetRef(SOURCE, dataset, config)
         meta = metas.get(ref.key)
+        prop = Proposal(dataset=ref.id, config=config, task=_task(entry), variant="import",
+                        source=f"import:{source_name}", task_name=name,
+                        raw_answer=json.dumps(entry, ensure_ascii=False),
+                        revision=meta.revision if meta else None)
+        props.append(prop)
+        if prop.id in stored:
+            continue  # stored already: add_proposals skips it, so skip the (slow) checks too
         report.validated_with_meta += meta is not None
-        task = _task(entry)
-        verdicts = _verdicts(entry, task, meta, ref)
-        group = repeats[task.instruction]
+        prop.verdicts = _verdicts(entry, prop.task, meta, ref)
+        group = repeats[prop.task.instruction]
         if group > 1:
-            verdicts.append(Verdict("duplicate_instruction", False,
-                                    f"the same instruction is used by {group} tasks in this list",
-                                    "warning"))
-        props.append(Proposal(dataset=ref.id, config=config, task=task, variant="import",
-                              source=f"import:{source_name}", task_name=name, verdicts=verdicts,
-                              raw_answer=json.dumps(entry, ensure_ascii=False),
-                              revision=meta.revision if meta else None))
+            prop.verdicts.append(Verdict("duplicate_instruction", False,
+                                         f"the same instruction is used by {group} tasks in "
+                                         "this list", "warning"))
     report.repeated_entries = len(props) - len({p.id for p in props})
     report.configs = len(mapping)
     report.datasets = len({d for d, _ in mapping.values()})

@@ -22,23 +22,26 @@ KIND = "dataset"
 _DEFAULTS = {f.name: f.default for f in fields(Proposal) if f.default is not MISSING}
 _DEFAULTS["verdicts"] = []
 _TASK_KEYS = {"instruction", "input_fields", "output_field"}
+_new = object.__new__
 
 
 def proposal_from_doc(doc: dict[str, Any]) -> Proposal:
-    """Proposal.from_dict without its per-field overhead: 50k proposals load ~3x faster."""
+    """Proposal.from_dict without its per-field overhead (50k proposals load ~3x faster)."""
     data = _DEFAULTS.copy()
     data.update(doc)
     if len(data) != len(_DEFAULTS):
         return Proposal.from_dict(doc)  # unknown keys: let the model filter them
     task = doc["task"]
     if task.keys() == _TASK_KEYS:
-        data["task"] = obj = object.__new__(Task)
-        obj.__dict__.update(task)
+        data["task"] = obj = _new(Task)
+        obj.__dict__ = {"instruction": task["instruction"], "output_field": task["output_field"],
+                        "input_fields": list(task["input_fields"])}
     else:
         data["task"] = Task.from_dict(task)
-    data["verdicts"] = [Verdict.from_dict(v) for v in data["verdicts"]]
-    prop = object.__new__(Proposal)
-    prop.__dict__.update(data)
+    verdicts = data["verdicts"]
+    data["verdicts"] = [Verdict.from_dict(v) for v in verdicts] if verdicts else []
+    prop = _new(Proposal)
+    prop.__dict__ = data
     return prop
 
 
@@ -107,6 +110,7 @@ class DatasetFiles:
         self.pids_of[path] = pids
         self.meta_of[path] = {d["key"]: DatasetMeta.from_dict(d["meta"])
                               for d in data.get("meta", {}).values()}
+        storage.invalidate()  # the objects above are the cache; don't hold the file twice
 
     def check(self, path: Path) -> None:
         if path in self.broken:

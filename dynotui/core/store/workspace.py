@@ -145,6 +145,11 @@ class Store:
                              "Check the id and --workspace.")
         return self._datasets.props[hits[0]]
 
+    def ids(self) -> set[str]:
+        """Ids of all stored proposals."""
+        self._datasets.refresh()
+        return set(self._datasets.props)
+
     def count_proposals(self) -> int:
         self._datasets.refresh()
         return len(self._datasets.props)
@@ -295,7 +300,7 @@ def _serial(method):
 
 
 for _name in ("save_meta", "load_meta", "dataset_keys", "metas", "add_proposals", "proposals",
-              "proposal", "find", "count_proposals", "generation_done", "mark_generation",
+              "proposal", "find", "ids", "count_proposals", "generation_done", "mark_generation",
               "generations", "add_stage", "stages", "decide", "edit", "undo", "events",
               "annotators", "status", "statuses", "undecided", "is_flagged", "flagged", "accepted",
               "close"):
