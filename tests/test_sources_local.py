@@ -185,3 +185,12 @@ def test_a_folder_of_data_files_without_a_card(tmp_path):
     assert meta.configs == ["default"] and set(meta.splits) == {"train", "test"}
     assert meta.rows["test"] == [{"q": "three", "a": "3"}]
     assert meta.card == "" and meta.license == []
+
+
+def test_a_folder_with_split_files_lists_as_one_dataset(tmp_path):
+    (tmp_path / "train.jsonl").write_text('{"q": "one", "a": "1"}\n')
+    (tmp_path / "test.jsonl").write_text('{"q": "two", "a": "2"}\n')
+    listed = list_datasets("local", path=tmp_path)
+    assert [e.name for e in listed] == [tmp_path.name]
+    meta = load_meta(listed[0].ref, rows=1)
+    assert set(meta.splits) == {"train", "test"}

@@ -150,13 +150,26 @@ def entry(path: Path, source: str = "local", name: str | None = None) -> Dataset
                         fields=list(features) if features else [])
 
 
+SPLIT_WORDS = ("train", "test", "valid", "validation", "dev", "eval")
+
+
+def _one_dataset(folder: Path) -> bool:
+    """A folder is one dataset (not a folder of them) when laid out like one."""
+    if (folder / "README.md").exists() or kind(folder) == "disk" or (folder / "data").is_dir():
+        return True
+    files = [c for c in folder.iterdir() if c.is_file() and c.suffix.lower() in BUILDERS]
+    dirs = [c for c in folder.iterdir() if c.is_dir() and not c.name.startswith(".")]
+    if not files and not dirs:
+        return True
+    return any(f.stem.lower().split("-")[0].split("_")[0] in SPLIT_WORDS for f in files)
+
+
 def list_local(path: str | Path | None) -> list[DatasetEntry]:
     """The dataset at PATH, or each dataset directly inside the folder PATH."""
     root = Path(path or ".").expanduser()
     if not root.exists():
         raise DatasetError(f"No such file or folder: {root}.", HINT)
-    if root.is_file() or (root / "README.md").exists() or kind(root) == "disk" \
-            or not any(c.is_dir() or c.suffix.lower() in BUILDERS for c in root.iterdir()):
+    if root.is_file() or _one_dataset(root):
         return [entry(root)]
     out = []
     for child in sorted(root.iterdir()):
