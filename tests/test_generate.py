@@ -55,8 +55,8 @@ def test_proposals_are_stored_with_their_provenance(server, ws):
     assert len(props) == 3
     good = props["Decide whether the review text is positive or negative"]
     assert good.valid and good.task.instruction.endswith("Answers must be one of negative, positive.")
-    assert (good.dataset, good.revision, good.model, good.temperature) == (
-        "sample:reviews", "abc123", "gpt-4o-mini", 0.0)
+    assert (good.dataset, good.split, good.revision, good.model, good.temperature) == (
+        "sample:reviews", "train", "abc123", "gpt-4o-mini", 0.0)
     assert good.variant in ("aware", "unaware") and good.prompt_version == PROMPT_VERSION[good.variant]
     assert json.loads(good.raw_answer)["tasks"][0] == GOOD
     assert good.tokens_in > 0 and good.cost_usd > 0 and good.seconds > 0 and good.created > 0

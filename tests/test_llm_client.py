@@ -214,3 +214,15 @@ def test_cost_from_the_price_table():
     cost, priced = cost_usd("gpt-4o-mini-2024-07-18", 2_000_000, 0, prices)
     assert priced and cost == pytest.approx(0.3)
     assert cost_usd("SmolLM2-135M-Instruct", 10_000, 10_000, prices) == (0.0, False)
+
+
+def test_the_openai_api_needs_a_model_named():
+    async def go():
+        client = OpenAICompatClient(LLMSettings(base_url="https://api.openai.com/v1"))
+        try:
+            await client.ready()
+        finally:
+            await client.aclose()
+
+    with pytest.raises(LLMUnavailable, match="No model set"):
+        run(go())

@@ -107,6 +107,14 @@ def test_metadata_outputs_are_warned_not_rejected():
     assert checked.valid and [v.rule for v in checked.verdicts if not v.ok] == ["metadata_output"]
 
 
+@pytest.mark.parametrize("name", ["license", "repo_name", "path", "size", "file_id", "homepage"])
+def test_metadata_field_names_are_warned(name):
+    rows = [{"text": f"t{i}", name: f"value {i % 7}"} for i in range(20)]
+    meta = meta_with([Feature("text", "string"), Feature(name, "string")], rows)
+    [checked] = validate_tasks([{**TASK, "output_field": name}], meta)
+    assert "metadata_output" in [v.rule for v in checked.warnings]
+
+
 def test_url_like_values_are_metadata_even_under_another_name():
     rows = [{"text": f"t{i}", "where": f"https://x.org/{i}"} for i in range(5)]
     meta = meta_with([Feature("text", "string"), Feature("where", "string")], rows)

@@ -36,6 +36,14 @@ def revision_of(meta: DatasetMeta) -> str:
     return "fp-" + hashlib.sha256(json.dumps(shown, default=str).encode()).hexdigest()[:12]
 
 
+def shown_split(meta: DatasetMeta) -> str | None:
+    """The split whose rows the prompt showed (as DatasetMeta.sample_rows picks it)."""
+    for split in ("train", "validation", *meta.rows):
+        if meta.rows.get(split):
+            return split
+    return meta.ref.split
+
+
 def cache_key(meta: DatasetMeta, variant: str, model: str) -> str:
     return f"{meta.ref.key}@{revision_of(meta)}|{variant}|{PROMPT_VERSION[variant]}|{model}"
 
@@ -78,7 +86,7 @@ def build_proposals(meta: DatasetMeta, variant: str, answer, checked: list[Check
                                     "the answer was cut off at max_tokens", "warning"))
         salt = [variant, answer.model, PROMPT_VERSION[variant], answer.text, i]
         prop = Proposal(
-            dataset=meta.ref.id, task=item.task, config=meta.ref.config, split=meta.ref.split,
+            dataset=meta.ref.id, task=item.task, config=meta.ref.config, split=shown_split(meta),
             revision=meta.revision, variant=variant, prompt_version=PROMPT_VERSION[variant],
             model=answer.model, temperature=temperature, source="llm", verdicts=verdicts,
             raw_answer=answer.text, tokens_in=answer.tokens_in // n + (answer.tokens_in % n if i == 0 else 0),

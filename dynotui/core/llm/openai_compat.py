@@ -132,6 +132,9 @@ class OpenAICompatClient:
     async def _resolve_model(self) -> None:
         if self.model:
             return
+        if "api.openai.com" in self.base_url:  # its /models lists dozens: never guess a paid model
+            raise LLMUnavailable("No model set for the OpenAI API.",
+                                 "Set --model or DYNOTUI_MODEL, e.g. gpt-4o-mini.")
         try:
             page = await self._client.models.list(timeout=self.timeout)
             ids = [m.id for m in page.data]
