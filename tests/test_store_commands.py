@@ -93,6 +93,10 @@ def test_given_cached_meta_when_importing_then_fields_are_checked(tmp_path, caps
     code, out, err = run(capsys, "import-tasks", str(path), "--workspace", str(ws))
     assert code == 0 and "3 imported" in out and "entry 4" in err
     assert "(1 repeated within the file)" in out
+    code, out, _ = run(capsys, "decide", "reject", "--dataset", "glue-mrpc", "--workspace", str(ws))
+    assert code == 0 and len(out.splitlines()) == 1
+    code, out, _ = run(capsys, "decide", "accept", "--dataset", "hub:glue/sst2", "--workspace", str(ws))
+    assert code == 0 and len(out.splitlines()) == 2
     props = {(p.task_name, p.task.output_field): p for p in Store(ws).proposals()}
     assert props[("glue-sst2", "label")].valid
     assert [v.rule for v in props[("glue-sst2", "title")].errors] == ["unknown_field"]

@@ -21,7 +21,9 @@ def register(sub, common) -> None:
                     "`dynotui decide undo` undoes your latest decision.")
     parser.add_argument("target", nargs="+", metavar="[ID] ACTION",
                         help=f"ACTION is one of {', '.join(ACTIONS)}")
-    parser.add_argument("--dataset", metavar="D", help="only this dataset (e.g. hub:org/name)")
+    parser.add_argument("--dataset", metavar="D",
+                        help="only this dataset: hub:org/name, org/name, org/name/config "
+                             "or an imported task_name")
     parser.add_argument("--config", metavar="C", help="only this dataset config")
     parser.add_argument("--match", metavar="REGEX", help="only instructions matching REGEX")
     parser.add_argument("--status", choices=[*STATUSES, "any"],
@@ -45,6 +47,13 @@ def _reason(text: str, args) -> str:
     return text
 
 
+def _dataset_matches(prop, wanted: str) -> bool:
+    """--dataset accepts the id (hub:org/name), the name alone, id/config, or a task_name."""
+    key = f"{prop.dataset}/{prop.config}" if prop.config else prop.dataset
+    return wanted in (prop.dataset, prop.dataset.split(":", 1)[-1], key,
+                      key.split(":", 1)[-1], prop.task_name)
+
+
 def _select(store, args, pid: str | None) -> list[str]:
     if pid is not None:
         return [store.find(pid).id]
@@ -55,11 +64,9 @@ def _select(store, args, pid: str | None) -> list[str]:
         pattern = re.compile(args.match) if args.match else None
     except re.error as exc:
         raise ConfigError(f"--match {args.match!r} is not a valid regular expression: {exc}.") from exc
-    dataset = args.dataset
-    if dataset and ":" not in dataset:
-        dataset = next((d for d in {p.dataset for p in store.proposals()}
-                        if d.split(":", 1)[1] == dataset), dataset)
-    props = store.proposals(dataset) if dataset else store.proposals()
+    props = store.proposals()
+    if args.dataset:
+        props = [p for p in props if _dataset_matches(p, args.dataset)]
     if args.config:
         props = [p for p in props if p.config == args.config]
     if pattern:
