@@ -210,3 +210,20 @@ def test_answers_arriving_together_are_written_together(tmp_path):
     # then all are stored and cached, in far fewer writes than calls
     assert report.count("done") == 40 and store.count_proposals() == 80
     assert len(store.generations()) == 40 and store.writes < 20
+
+
+def test_a_fully_cached_run_starts_no_model(ws, monkeypatch):
+    # given proposals already made by the embedded model's name through a server
+    import sys
+
+    from dynotui.core.llm.embedded import EMBEDDED_MODEL
+
+    settings, store = ws
+    settings.llm.model = EMBEDDED_MODEL
+    generate([reviews_meta()], store, settings)
+    # when asked again with no endpoint and no llama_cpp installed
+    settings.llm.base_url, settings.llm.model = None, None
+    monkeypatch.setitem(sys.modules, "llama_cpp", None)
+    report = generate([reviews_meta()], store, settings)
+    # then nothing is started: every call is cached
+    assert report.count("cached") == 2 and report.model == EMBEDDED_MODEL

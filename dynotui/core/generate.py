@@ -140,15 +140,18 @@ class _Run:
             for dataset in wanted:
                 self.existing.setdefault(dataset, set())
 
+    def cached_now(self, meta: DatasetMeta, variant: str) -> bool:
+        """From the cache keys read by prepare() (a store without generations(): unknown)."""
+        return not self.force and cache_key(meta, variant, self.model) in self.done_keys
+
     async def is_cached(self, meta: DatasetMeta, variant: str) -> bool:
         if self.force:
             return False
-        key = cache_key(meta, variant, self.model)
-        if key in self.done_keys:
+        if self.cached_now(meta, variant):
             return True
         if hasattr(self.store, "generations"):
             return False
-        return await self.in_store(self.store.generation_done, key)
+        return await self.in_store(self.store.generation_done, cache_key(meta, variant, self.model))
 
     async def existing_ids(self, meta: DatasetMeta) -> set[str]:
         if meta.ref.id not in self.existing:
@@ -204,47 +207,61 @@ async def _load(refs: list[Any], settings) -> list[tuple[Any, DatasetMeta | None
     return list(await asyncio.gather(*(one(r) for r in refs)))
 
 
+def known_model(settings) -> str:
+    """The model name without asking a server ('' when the server's default will be used)."""
+    from dynotui.core.llm.embedded import EMBEDDED_MODEL
+
+    return settings.llm.model or ("" if settings.llm.base_url else EMBEDDED_MODEL)
+
+
 async def run_generation(refs: list[Any], store, settings, variants=VARIANTS, force: bool = False,
                          on_progress: Callable[[Progress], Any] | None = None, cancel: Any = None,
                          client=None) -> GenerationReport:
     """Generate for every ref (DatasetRef, text, or DatasetMeta) and variant; returns the report.
+    The LLM (and the embedded server) is only started when some call is not cached.
     Raises LLMUnavailable (one clear message) when the server cannot be used at all."""
     variants = _check_variants(variants)
     t0 = time.monotonic()
     loaded = await _load(list(refs), settings)
+    metas = [meta for _r, meta, _e in loaded if meta is not None]
+    model = client.model if client is not None and client.model else known_model(settings)
+    run = _Run(store, settings, client, model, force, on_progress)
+    report = GenerationReport(model=model)
+    for ref, meta, error in loaded:
+        if meta is None:
+            report.datasets.append(DatasetReport(str(ref), str(ref), error=error))
+            continue
+        if not isinstance(ref, DatasetMeta):  # the reviewer and export read it from the store
+            await run.in_store(store.save_meta, meta)
+        dreport = DatasetReport(meta.ref.key, meta.ref.id)
+        report.datasets.append(dreport)
+        if not meta.passes:
+            bad = [v.reason or v.rule for v in meta.verdicts if not v.ok and v.level == "error"]
+            dreport.error = "catalog checks failed (generated anyway): " + "; ".join(bad)
+    # variant-major order: consecutive prompts share the system + demo prefix (prompt caches)
+    jobs = [(meta, variant) for variant in variants for meta in metas]
+    run.total = len(jobs)
     own = client is None
-    if own:
-        from dynotui.core.llm import make_client
-
-        client = await asyncio.to_thread(make_client, settings.llm, settings.workspace)
     try:
-        model = await client.ready() if hasattr(client, "ready") else client.model
-        run = _Run(store, settings, client, model, force, on_progress)
-        report = GenerationReport(model=model)
-        for ref, meta, error in loaded:
-            if meta is None:
-                report.datasets.append(DatasetReport(str(ref), str(ref), error=error))
-                continue
-            if not isinstance(ref, DatasetMeta):  # the reviewer and export read it from the store
-                await run.in_store(store.save_meta, meta)
-            dreport = DatasetReport(meta.ref.key, meta.ref.id)
-            report.datasets.append(dreport)
-            if not meta.passes:
-                bad = [v.reason or v.rule for v in meta.verdicts if not v.ok and v.level == "error"]
-                dreport.error = "catalog checks failed (generated anyway): " + "; ".join(bad)
-        # variant-major order: consecutive prompts share the system + demo prefix (prompt caches)
-        jobs = [(meta, variant) for variant in variants for (_r, meta, _e) in loaded if meta is not None]
-        run.total = len(jobs)
-        await run.prepare([m for _r, m, _e in loaded if m is not None])
+        if model:
+            await run.prepare(metas)
+        if not model or any(not skip_reason(m, v) and not run.cached_now(m, v) for m, v in jobs):
+            if own:
+                from dynotui.core.llm import make_client
+
+                run.client = await asyncio.to_thread(make_client, settings.llm, settings.workspace)
+            if not model:  # the server's default model: ask it, then read the cache
+                run.model = report.model = await run.client.ready()
+                await run.prepare(metas)
         results = await _run_jobs(run, jobs, cancel, report)
-        by_key = {d.key: d for d in report.datasets}
-        for (meta, _variant), result in zip(jobs, results):
-            by_key[meta.ref.key].calls.append(result)
-        report.wall_seconds = time.monotonic() - t0
-        return report
     finally:
-        if own:
-            await client.aclose()
+        if own and run.client is not None:
+            await run.client.aclose()
+    by_key = {d.key: d for d in report.datasets}
+    for (meta, _variant), result in zip(jobs, results):
+        by_key[meta.ref.key].calls.append(result)
+    report.wall_seconds = time.monotonic() - t0
+    return report
 
 
 async def _run_jobs(run: _Run, jobs, cancel: Any, report: GenerationReport) -> list[CallResult]:
@@ -310,11 +327,8 @@ def generate(refs: list[Any], store, settings, **kwargs: Any) -> GenerationRepor
 def estimate(metas: list[DatasetMeta], settings, variants=VARIANTS, store=None,
              force: bool = False) -> Estimate:
     """Dry run: input tokens from prompt length / 4, output tokens a typical answer's, no call."""
-    from dynotui.core.llm.cost import price_of
-    from dynotui.core.llm.embedded import EMBEDDED_MODEL
-
     variants = _check_variants(variants)
-    model = settings.llm.model or ("" if settings.llm.base_url else EMBEDDED_MODEL)
+    model = known_model(settings)
     est = Estimate(model=model or "(server default)")
     for meta in metas:
         for variant in variants:
@@ -329,6 +343,5 @@ def estimate(metas: list[DatasetMeta], settings, variants=VARIANTS, store=None,
             est.tokens_in += estimate_tokens(build_prompt(meta, variant))
             est.tokens_out += EST_TOKENS_OUT
     est.cost_usd, est.priced = cost_usd(model, est.tokens_in, est.tokens_out, settings.llm.prices)
-    est.priced = est.priced and price_of(model, settings.llm.prices) is not None
     return est
 
