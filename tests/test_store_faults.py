@@ -162,4 +162,5 @@ def test_given_workspace_locked_elsewhere_when_writing_then_store_error_after_ti
             store.add_proposals(props("hub:org/new"))
         pid = store.proposals()[0].id
         assert store.decide(pid, "accept").action == "accept"  # decisions need no lock
+        assert Store(ws, lock_timeout=0.2).status(pid, "*") == "accepted"  # nor opening
     assert store.add_proposals(props("hub:org/new"))

@@ -53,8 +53,7 @@ class Store:
         self._mutex = threading.RLock()  # the TUI reads in workers while a thread writes
         self._lock = FileLock(str(self.workspace / LOCK), timeout=lock_timeout)
         self._index = AtomicStorage(self.workspace / INDEX, "index", SCHEMA)
-        with self.locked():
-            self._open_index()
+        self._open_index()
         for folder in (self.workspace, self.workspace / DATASETS,
                        *[p for p in (self.workspace / DECISIONS).glob("*") if p.is_dir()]):
             clean_temp_files(folder)
@@ -68,18 +67,20 @@ class Store:
 
     def _open_index(self) -> None:
         path = self.workspace / INDEX
-        if not path.exists():
-            if (self.workspace / migrate.LEGACY).exists():
-                migrate.from_v1(self)
-            else:
-                self._index.write(self._index.fresh())
+        if not path.exists():  # new or schema 1 workspace: create under the lock, once
+            with self.locked():
+                if not path.exists() and (self.workspace / migrate.LEGACY).exists():
+                    migrate.from_v1(self)
+                elif not path.exists():
+                    self._index.write(self._index.fresh())
         schema = self._index.fresh()["_dynotui"]["1"].get("schema")
         if not isinstance(schema, int) or schema > SCHEMA:
             raise StoreError(f"Workspace {self.workspace} has store schema {schema!r}; this "
                              f"dynotui reads schema {SCHEMA} and older.",
                              "Upgrade dynotui, or choose another --workspace.")
         if schema < SCHEMA:
-            migrate.upgrade(self, schema)
+            with self.locked():
+                migrate.upgrade(self, schema)
 
     def close(self) -> None:
         self._decisions.close()
