@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from dynotui.core.models import Task
+from dynotui.core.models import Proposal, Task
 from dynotui.core.store import Store
 from exportkit import add_task, write_jsonl
 
@@ -88,3 +88,19 @@ def test_ctrl_c_leaves_nothing_at_path(workspace, tmp_path):
             child.kill()
     assert child.returncode == 130 and "interrupted" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_untrusted_text_in_the_summary_is_inert(tmp_path):
+    # given an accepted task (imported from a file) naming a dataset with terminal escapes
+    good = write_jsonl(tmp_path / "good.jsonl", [{"q": "x", "a": "y"}])
+    store = Store(tmp_path / "ws", annotator="ann")
+    add_task(store, f"local:{good}", Task("Answer.", ["q"], "a"))
+    [evil] = store.add_proposals([Proposal(f"local:{tmp_path}/data\x1b]0;pwned\x07.jsonl",
+                                           Task("Answer.", ["q"], "a"), source="import:x")])
+    store.decide(evil.id, "accept")
+    done = dynotui("export", "--workspace", str(tmp_path / "ws"), "-f", "jsonl", "-o",
+                   str(tmp_path / "d.jsonl"))
+    # then the summary names it, with the escapes shown, not sent to the terminal
+    assert done.returncode == 0, done.stderr
+    assert "dataset not read:" in done.stdout and "\\x1b]0;pwned\\x07" in done.stdout
+    assert "\x1b" not in done.stdout and "\x07" not in done.stdout

@@ -189,3 +189,16 @@ def test_output_paths_are_as_reported(workspace, tmp_path):
     assert report.paths == [str(tmp_path / "sub" / "d.jsonl"),
                             str(tmp_path / "sub" / "d.held-out.jsonl")]
     assert all(Path(p).stat().st_size > 0 for p in report.paths)
+
+
+def test_fast_line_encoding_equals_json_dumps_of_the_record():
+    from dynotui.core.export.writers import RECORDS, TaskInfo, line_encoder
+
+    info = TaskInfo("id", 'name "q"\u2028', 'Do "this"\n\\ now é 🦕\t', "d", license="mit",
+                    website="https://example.org/x?y=1")
+    for fmt in RECORDS:
+        for inp, out in [("a\x1b[31m</script>", "b\x00"), ("多 language\r\n", "[bold]x[/]")]:
+            line = line_encoder(fmt, info)(inp, out)
+            inst = {"instruction": info.instruction, "input": inp, "output": out}
+            assert json.loads(line) == RECORDS[fmt](info, inst), fmt
+            assert "\n" not in line  # one record per line, whatever the text holds

@@ -85,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.text import Text
 
     from dynotui.commands._util import console, open_store, print_json
+    from dynotui.commands.show import safe
     from dynotui.core.export import run_export
 
     options = options_from(args)
@@ -101,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
 
         def on_progress(p) -> None:
             bar.update(job, total=p.datasets_total, completed=p.datasets_done,
-                       description=p.dataset[-40:],
+                       description=safe(p.dataset[-40:]),
                        counts=f"{p.instances:,} instances, {p.rows:,} rows")
 
         try:
@@ -114,9 +115,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         out = console()
         for line in _summary(report):
-            out.print(Text(line))  # paths and reasons hold untrusted text: no markup
-    if report.push_error:
-        return 1
-    if not report.paths:
-        return 1
-    return 0
+            # paths and reasons are untrusted: no markup, controls shown as escapes
+            out.print(Text(safe(line)), soft_wrap=True)
+    # 1: cancelled, nothing exported, or the push failed (the summary says which)
+    return 1 if report.push_error or not report.paths or not report.instances else 0

@@ -88,15 +88,6 @@ def choices_text(value: Any) -> str | None:
     return "".join(f" {m}. '{t}'," for m, t in zip(marks, texts))[:-1] + "."
 
 
-def field_text(name: str, value: Any, feature: Feature | None = None) -> str:
-    """An input field's value as text (choices rendered as lettered options)."""
-    if is_choice_field(name):
-        rendered = choices_text(value)
-        if rendered is not None:
-            return rendered.strip()
-    return text_of(_label_name(value, feature), feature)
-
-
 def _first(items: Iterable[Any], feature: Feature | None) -> str:
     for item in items:
         text = text_of(_label_name(item, feature), feature)
@@ -120,22 +111,6 @@ def output_text(name: str, value: Any, feature: Feature | None = None) -> str:
     return text_of(_label_name(value, feature), feature)
 
 
-def input_text(fields: list[str], row: dict[str, Any], features: dict[str, Feature]) -> str:
-    if len(fields) == 1:
-        name = fields[0]
-        return field_text(name, row.get(name), features.get(name))
-    parts = []
-    for name in fields:
-        text = field_text(name, row.get(name), features.get(name))
-        if not text.strip():
-            continue
-        if is_choice_field(name) and text.endswith("."):
-            parts.append(f"{name} is {text} ")  # options carry their own quotes
-        else:
-            parts.append(f"{name} is '{text}'. ")
-    return "".join(parts).rstrip()
-
-
 def feature_map(features: Iterable[Feature] | dict[str, Feature] | None) -> dict[str, Feature]:
     if not features:
         return {}
@@ -144,27 +119,69 @@ def feature_map(features: Iterable[Feature] | dict[str, Feature] | None) -> dict
     return {f.name: f for f in features}
 
 
-def build(task: Task, row: dict[str, Any], features: dict[str, Feature] | None = None,
+class Builder:
+    """A task compiled once and applied to many rows (the export's hot loop)."""
+
+    def __init__(self, task: Task, features: Any = None, max_input: int = MAX_CHARS,
+                 max_output: int = MAX_CHARS) -> None:
+        fmap = feature_map(features)
+        self.instruction = task.instruction
+        self.inputs = [(n, is_choice_field(n), fmap.get(n)) for n in task.input_fields]
+        self.output_field, self.output_feature = task.output_field, fmap.get(task.output_field)
+        self.needed = [*task.input_fields, task.output_field]
+        self.max_input, self.max_output = max_input, max_output
+
+    def _field(self, name: str, choice: bool, feature: Feature | None, value: Any) -> tuple[str, bool]:
+        """(text, rendered as options)."""
+        if type(value) is str:
+            return value, False
+        if choice:
+            rendered = choices_text(value)
+            if rendered is not None:
+                return rendered.strip(), True
+        return text_of(_label_name(value, feature), feature), False
+
+    def apply(self, row: dict[str, Any]) -> tuple[str | None, str, str, bool]:
+        """(input, output, skip reason, cut); input is None when the row gives no instance."""
+        for name in self.needed:
+            if name not in row:
+                return None, "", SKIP_MISSING_FIELD, False
+        value = row[self.output_field]
+        out = value if type(value) is str else output_text(self.output_field, value,
+                                                           self.output_feature)
+        if not out.strip():
+            return None, "", SKIP_EMPTY_OUTPUT, False
+        if len(self.inputs) == 1:
+            inp = self._field(*self.inputs[0], row[self.inputs[0][0]])[0]
+        else:
+            parts = []
+            for name, choice, feature in self.inputs:
+                text, options = self._field(name, choice, feature, row[name])
+                if not text.strip():
+                    continue
+                # options carry their own quotes
+                parts.append(f"{name} is {text} " if options else f"{name} is '{text}'. ")
+            inp = "".join(parts).rstrip()
+        if not inp.strip():
+            return None, "", SKIP_EMPTY_INPUT, False
+        cut = False
+        if self.max_input and len(inp) > self.max_input:
+            inp, cut = inp[:self.max_input], True
+        if self.max_output and len(out) > self.max_output:
+            out, cut = out[:self.max_output], True
+        return inp, out, "", cut
+
+
+def build(task: Task, row: dict[str, Any], features: Any = None,
           max_input: int = MAX_CHARS, max_output: int = MAX_CHARS) -> Built:
-    """Apply a task to a row; features is a name -> Feature map (see feature_map)."""
-    features = features or {}
-    if task.output_field not in row or any(f not in row for f in task.input_fields):
-        return Built(None, SKIP_MISSING_FIELD)
-    out = output_text(task.output_field, row[task.output_field], features.get(task.output_field))
-    if not out.strip():
-        return Built(None, SKIP_EMPTY_OUTPUT)
-    inp = input_text(list(task.input_fields), row, features)
-    if not inp.strip():
-        return Built(None, SKIP_EMPTY_INPUT)
-    cut = False
-    if max_input and len(inp) > max_input:
-        inp, cut = inp[:max_input], True
-    if max_output and len(out) > max_output:
-        out, cut = out[:max_output], True
+    """Apply a task to one row (features: a list of Feature or a name -> Feature map)."""
+    inp, out, reason, cut = Builder(task, features, max_input, max_output).apply(row)
+    if inp is None:
+        return Built(None, reason)
     return Built({"instruction": task.instruction, "input": inp, "output": out}, cut=cut)
 
 
 def build_instance(task: Task, row: dict[str, Any], features: Any = None,
                    max_input: int = MAX_CHARS, max_output: int = MAX_CHARS) -> dict[str, str] | None:
     """instruction/input/output for one row, or None when the input or output is empty."""
-    return build(task, row, feature_map(features), max_input, max_output).instance
+    return build(task, row, features, max_input, max_output).instance

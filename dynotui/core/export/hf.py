@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from dynotui.core.errors import ExportError
-from dynotui.core.export.writers import TaskInfo, alpaca_record
+from dynotui.core.export.writers import TaskInfo
 
 COLUMNS = ("instruction", "input", "output", "license", "website", "taskname")
 BATCH = 20_000
@@ -27,7 +27,7 @@ class ParquetWriter:
         self.count = 0
         self.licenses: set[str] = set()
         self.shards: list[Path] = []
-        self._cols: dict[str, list[str]] = {c: [] for c in COLUMNS}
+        self._rows: list[tuple[TaskInfo, str, str]] = []
         self._writer: Any = None
         self._shard_rows = 0
         self.nbytes = 0
@@ -36,22 +36,25 @@ class ParquetWriter:
         if info.license:
             self.licenses.add(info.license)
 
-    def write(self, info: TaskInfo, inst: dict[str, str]) -> None:
-        record = alpaca_record(info, inst)
-        for name in COLUMNS:
-            self._cols[name].append(record[name])
-        self.count += 1
-        if len(self._cols["instruction"]) >= BATCH:
-            self._flush()
+    def sink(self, info: TaskInfo) -> Callable[[str, str], None]:
+        def add(inp: str, out: str) -> None:
+            self._rows.append((info, inp, out))
+            self.count += 1
+            if len(self._rows) >= BATCH:
+                self._flush()
+        return add
 
     def _flush(self) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        if not self._cols["instruction"]:
+        if not self._rows:
             return
-        table = pa.table({c: pa.array(v, pa.string()) for c, v in self._cols.items()})
-        self._cols = {c: [] for c in COLUMNS}
+        rows, self._rows = self._rows, []
+        cols = {"instruction": [r[0].instruction for r in rows], "input": [r[1] for r in rows],
+                "output": [r[2] for r in rows], "license": [r[0].license for r in rows],
+                "website": [r[0].website for r in rows], "taskname": [r[0].taskname for r in rows]}
+        table = pa.table({c: pa.array(cols[c], pa.string()) for c in COLUMNS})
         if self._writer is None:
             path = self.root / "data" / f"{self.split}-{len(self.shards):05d}.parquet"
             self.shards.append(path)

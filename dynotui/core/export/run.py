@@ -18,7 +18,7 @@ from dynotui.core.export.options import ExportOptions, ExportReport, Progress
 from dynotui.core.export.output import Output
 from dynotui.core.export.select import Reservoir, filter_datasets, select_tasks, split_tasks
 from dynotui.core.export.writers import TaskInfo
-from dynotui.core.instances import build, feature_map
+from dynotui.core.instances import Builder
 from dynotui.core.models import DatasetMeta, DatasetRef, Proposal
 
 DUPLICATE = "duplicate"
@@ -32,10 +32,12 @@ class _Job:
 
     proposal: Proposal
     info: TaskInfo
-    writer: Any
+    builder: Builder
+    sink: Callable[[str, str], None]  # writes (input, output)
     reservoir: Reservoir | None = None
     candidates: set[int] = field(default_factory=set)
     written: int = 0
+    cut: int = 0
 
 
 def group_tasks(tasks: list[Proposal]) -> list[tuple[DatasetRef, list[Proposal]]]:
@@ -82,77 +84,79 @@ class _Run:
         self.datasets_done = 0
         self.datasets_total = 0
 
-    def progress(self, dataset: str, reading: int = 0) -> None:
-        """`reading`: rows read so far from the dataset being read (not yet in the report)."""
+    def progress(self, dataset: str, reading: int = 0, jobs: list[_Job] = ()) -> None:
+        """`reading`/`jobs`: the dataset being read, not yet folded into the report."""
         if self.on_progress is not None:
             r = self.report
             self.on_progress(Progress(self.datasets_done, self.datasets_total, dataset,
-                                      r.rows_read + reading, r.instances, sum(r.skipped.values())))
+                                      r.rows_read + reading,
+                                      r.instances + sum(j.written for j in jobs),
+                                      sum(r.skipped.values())))
 
     def cancelled(self) -> bool:
         return self.cancel is not None and self.cancel.is_set()
 
-    def emit(self, job: _Job, inst: dict[str, str], cut: bool) -> None:
-        job.writer.write(job.info, inst)
-        job.written += 1
-        self.report.instances += 1
-        self.report.cut += cut
-        split = job.info.split
-        self.report.by_split[split] = self.report.by_split.get(split, 0) + 1
-
-    def read_group(self, ref: DatasetRef, jobs: list[_Job], features: dict) -> None:
+    def read_group(self, ref: DatasetRef, jobs: list[_Job]) -> None:
         """Stream the rows once, applying every task; dataset failures are recorded, not raised."""
         from dynotui.core import sources
 
         opts, report, seen = self.options, self.report, self.seen
-        skipped = report.skipped
+        skipped, dedupe = report.skipped, opts.dedupe
         n = 0
         try:
             for row in sources.iter_rows(ref, ref.split, limit=opts.max_rows):
                 n += 1
                 for job in jobs:
-                    built = build(job.proposal.task, row, features, opts.max_input, opts.max_output)
-                    inst = built.instance
-                    if inst is None:
-                        skipped[built.reason] = skipped.get(built.reason, 0) + 1
+                    inp, out, reason, cut = job.builder.apply(row)
+                    if inp is None:
+                        skipped[reason] = skipped.get(reason, 0) + 1
                         continue
+                    key = hash((job.builder.instruction, inp, out)) if dedupe else 0
                     if job.reservoir is not None:
-                        key = hash((inst["instruction"], inst["input"], inst["output"]))
-                        if opts.dedupe and key in job.candidates:
+                        if dedupe and key in job.candidates:
                             skipped[DUPLICATE] = skipped.get(DUPLICATE, 0) + 1
                             continue
                         job.candidates.add(key)
-                        job.reservoir.offer((n, key, inst, built.cut))
+                        job.reservoir.offer((n, key, inp, out, cut))
                         continue
-                    if opts.dedupe:
-                        key = hash((inst["instruction"], inst["input"], inst["output"]))
+                    if dedupe:
                         if key in seen:
                             skipped[DUPLICATE] = skipped.get(DUPLICATE, 0) + 1
                             continue
                         seen.add(key)
-                    self.emit(job, inst, built.cut)
+                    job.sink(inp, out)
+                    job.written += 1
+                    job.cut += cut
                 if n % CANCEL_EVERY == 0 and self.cancelled():
                     break
                 if n % PROGRESS_EVERY == 0:
-                    self.progress(ref.key, n)
+                    self.progress(ref.key, n, jobs)
         except Exception as exc:  # one unreadable dataset must not sink the export
             reason = getattr(exc, "message", None) or str(exc) or type(exc).__name__
             where = f" after {n} rows" if n else ""
             report.failed_datasets[ref.key] = f"{reason}{where}"
         report.rows_read += n
         self.drain(jobs)
+        for job in jobs:
+            report.instances += job.written
+            report.cut += job.cut
+            split = job.info.split
+            report.by_split[split] = report.by_split.get(split, 0) + job.written
 
     def drain(self, jobs: list[_Job]) -> None:
+        """Per-task mode: write each task's sample, in row order."""
         for job in jobs:
             if job.reservoir is None:
                 continue
-            for _n, key, inst, cut in job.reservoir.drain():
+            for _n, key, inp, out, cut in job.reservoir.drain():
                 if self.options.dedupe:
                     if key in self.seen:
                         self.report.skip(DUPLICATE)
                         continue
                     self.seen.add(key)
-                self.emit(job, inst, cut)
+                job.sink(inp, out)
+                job.written += 1
+                job.cut += cut
             job.candidates.clear()
 
 
@@ -183,7 +187,7 @@ def run_export(store: Any, options: ExportOptions,
             if run.cancelled():
                 break
             meta = _meta(store, ref)
-            features = feature_map(meta.features) if meta else {}
+            features = meta.features if meta else None
             jobs = []
             for p in group:
                 info = task_info(p, ref, meta, splits[p.id])
@@ -191,9 +195,10 @@ def run_export(store: Any, options: ExportOptions,
                 writer.start_task(info)
                 reservoir = (Reservoir(options.per_task, f"{options.seed}:{p.id}")
                              if options.per_task else None)
-                jobs.append(_Job(p, info, writer, reservoir))
+                builder = Builder(p.task, features, options.max_input, options.max_output)
+                jobs.append(_Job(p, info, builder, writer.sink(info), reservoir))
             run.progress(ref.key)
-            run.read_group(ref, jobs, features)
+            run.read_group(ref, jobs)
             output.end_tasks([j.proposal.id for j in jobs])
             written.extend(j.info for j in jobs if j.written)
             report.tasks_written = len(written)

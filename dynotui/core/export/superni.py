@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from dynotui.core.export.writers import TaskInfo
 
@@ -79,11 +79,11 @@ class _TaskFile:
         self.count += 1
 
     def _flush_head(self, positives: list[dict[str, str]]) -> None:
-        self.path.write_text(self.head(positives), encoding="utf-8")
+        self.path.write_text(self.head(positives), encoding="utf-8", errors="replace")
         self.opened = True
 
     def _flush(self) -> None:
-        with self.path.open("a", encoding="utf-8") as fh:
+        with self.path.open("a", encoding="utf-8", errors="replace") as fh:
             fh.write("".join(self.pending))
         self.pending, self.size = [], 0
 
@@ -113,9 +113,13 @@ class SuperNIWriter:
         name = f"task{next(self.numbers):05d}_{slug(info.taskname)}"
         self._files[info.id] = _TaskFile(self.root / "tasks" / f"{name}.json", info)
 
-    def write(self, info: TaskInfo, inst: dict[str, str]) -> None:
-        self._files[info.id].add(inst)
-        self.count += 1
+    def sink(self, info: TaskInfo) -> Callable[[str, str], None]:
+        task_file = self._files[info.id]
+
+        def add(inp: str, out: str) -> None:
+            task_file.add({"input": inp, "output": out})
+            self.count += 1
+        return add
 
     def end_tasks(self, ids: list[str]) -> None:
         """Finish the files of tasks whose dataset has been read (frees their buffers)."""
