@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from textual import on, work
@@ -15,6 +19,14 @@ from dynotui.tui.commands import DynoCommands
 from dynotui.tui.messages import GenerationDone, GenerationProgress, Saved
 from dynotui.tui.themes import FALLBACK, load_themes
 from dynotui.tui.writer import StoreWriter
+
+
+class _NoWaitExecutor(ThreadPoolExecutor):
+    """Thread workers' pool: a read in flight (a card, the `datasets` import) must not hold up
+    quitting; writes go through the StoreWriter, which is drained before exit."""
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        super().shutdown(wait=False, cancel_futures=True)
 
 
 def _screen(name: str):
@@ -50,6 +62,7 @@ class DynoApp(App[int]):
         self.animation_level = "none"  # quiet over SSH; no sliding or fading
         self.settings, self.store, self.source = settings, store, source or "sample"
         self.start_mode = start
+        self.started = time.monotonic()  # the session clock on the status line
         self.meta_cache: dict[str, Any] = {}
         self.review = None  # the ReviewScreen once mounted
         self.browse = None
@@ -58,6 +71,10 @@ class DynoApp(App[int]):
         self.generation_state: GenerationProgress | None = None
 
     # ---- start ---------------------------------------------------------------------------
+    def on_load(self) -> None:
+        asyncio.get_running_loop().set_default_executor(
+            _NoWaitExecutor(thread_name_prefix="dynotui-worker"))
+
     def on_mount(self) -> None:
         self._load_themes()
         self._apply_keymap()
@@ -204,4 +221,9 @@ def run_app(args: Any) -> int:
         if app.writer is not None and not app.writer.close():
             print("dynotui: some decisions were still being written when the app stopped.")
         store.close()
+    if threading.active_count() > 1:
+        # Only abandoned reads are left (every write is done): don't wait for them to finish.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code or 0)
     return code or 0

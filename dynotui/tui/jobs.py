@@ -38,16 +38,16 @@ def fetch_meta(store: Any, settings: Any, dataset: str, config: str | None,
 
 def load_queue(store: Any, annotator: str) -> ReviewQueue:
     proposals = store.proposals()
+    statuses = store.statuses(annotator)
+    # A version whose edit was undone is not a proposal anyone made: keep it out of the queue.
+    proposals = [p for p in proposals if not (p.parent and statuses.get(p.id) == "undecided"
+                                              and statuses.get(p.parent) != "edited")]
     first: dict[str, float] = {}
     for p in proposals:
         first[p.dataset] = min(first.get(p.dataset, p.created), p.created)
     # One dataset after another (oldest first), each in the order its proposals arrived.
     proposals.sort(key=lambda p: (first[p.dataset], p.dataset, p.created, p.version))
-    statuses = store.statuses(annotator)
-    flagged_of = getattr(store, "flagged", None)
-    flagged = set(flagged_of()) if callable(flagged_of) else {
-        p.id for p in proposals if store.is_flagged(p.id)}
-    return ReviewQueue(proposals, statuses, flagged)
+    return ReviewQueue(proposals, statuses, store.flagged())
 
 
 def generate(store: Any, settings: Any, refs: list[DatasetRef], force: bool,

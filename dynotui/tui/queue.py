@@ -5,7 +5,6 @@ Pure Python and O(1) per decision, so a key press never scans 50k proposals.
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -51,7 +50,6 @@ class ReviewQueue:
         for p in self.items:
             self._count(p, self.status[p.id], +1)
         self.session = Counter()  # actions taken in this session
-        self.started = time.monotonic()
         self.pos = self.first_undecided()
 
     def _count(self, p: Proposal, status: str, sign: int) -> None:
@@ -152,6 +150,3 @@ class ReviewQueue:
         start = max(0, min(self.pos - size // 3, len(self.items) - size))
         return [(i, self.items[i], self.status[self.items[i].id])
                 for i in range(start, min(len(self.items), start + size))]
-
-    def elapsed(self) -> float:
-        return time.monotonic() - self.started

@@ -86,7 +86,8 @@ class BrowseScreen(Screen):
             path.value = self.app.source
         path.display = self._initial_source() == "local"
         self.query_one("#generation").display = self.app.generation_state is not None
-        self.refresh_list()
+        # After the first frame: the listing thread would otherwise compete with it for the GIL.
+        self.call_after_refresh(self.refresh_list)
         self.query_one(DatasetTable).focus()
 
     # ---- listing ---------------------------------------------------------------------------

@@ -77,7 +77,6 @@ class ReviewScreen(Screen):
         old, self.queue = self.queue, message.queue
         if old is not None:
             self.queue.session = old.session
-            self.queue.started = old.started
         if message.focus:
             self.queue.go(message.focus)
         self.show_current()
@@ -145,7 +144,8 @@ class ReviewScreen(Screen):
 
     def refresh_status(self) -> None:
         status = self.query_one(StatusLine)
-        status.show(self.queue, self.current, sum(self.pending.values()))
+        status.show(self.queue, self.current, sum(self.pending.values()),
+                    time.monotonic() - self.app.started)
 
     @work(thread=True, group="meta", exit_on_error=False)
     def _fetch_meta(self, dataset: str, config: str | None) -> None:
@@ -263,10 +263,9 @@ class ReviewScreen(Screen):
     # ---- durable results -----------------------------------------------------------------
     def saved(self, message: Saved) -> None:
         job, queue = message.job, self.queue
-        if job.pid:
-            self.pending[job.pid] -= 1
-            if self.pending[job.pid] <= 0:
-                del self.pending[job.pid]
+        self.pending[job.pid] -= 1
+        if self.pending[job.pid] <= 0:
+            del self.pending[job.pid]
         if message.error is not None:
             self.notify(render.message(f"Not saved ({job.kind}): {message.error}"),
                         severity="error", markup=False, timeout=10)
@@ -283,8 +282,13 @@ class ReviewScreen(Screen):
                     self._render_proposal(self.current, self._meta_of(self.current))
                 return
         elif job.kind == "edit" and queue:
+            was = self.current
             queue.add([message.result], after=job.pid, statuses={message.result.id: "accepted"})
             queue.remove(job.pid)
+            if was is not None and was.id == job.pid:
+                queue.go(message.result.id)  # still looking at it: show the new version
+            self.show_current()
+            return
         elif job.kind == "undo":
             self._undone(*message.result)
             return

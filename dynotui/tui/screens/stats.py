@@ -1,10 +1,11 @@
-"""Stats: the workspace summary from core.stats, refreshed in a worker each time it is shown."""
+"""Stats: the workspace summary from core.stats (the same as `dynotui stats`), in a worker."""
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,55 +17,63 @@ from textual.widgets import Footer, Static
 
 from dynotui.tui import render
 
-
-def summary(store: Any, annotator: str) -> dict[str, Any]:
-    """core.stats.stats when it exists; else counts straight from the store."""
-    try:
-        from dynotui.core.stats import stats
-    except ImportError:
-        stats = None
-    if stats is not None:
-        return stats(store)
-    statuses = store.statuses(annotator)
-    by_dataset: dict[str, Counter] = {}
-    for p in store.proposals():
-        by_dataset.setdefault(p.dataset, Counter())[statuses.get(p.id, "undecided")] += 1
-    reasons = Counter(e.reason for e in store.events() if e.action == "reject" and e.reason)
-    return {"proposals": len(statuses), "status": dict(Counter(statuses.values())),
-            "datasets": {k: dict(v) for k, v in sorted(by_dataset.items())},
-            "reject_reasons": dict(reasons.most_common())}
+COLUMNS = ("proposals", "accepted", "rejected", "skipped", "edited", "undecided")
 
 
-def tree_text(data: Any, indent: int = 0) -> Text:
-    """Nested dicts/lists as an indented outline (all keys and values are inert text)."""
-    out = Text(end="")
-    pad = "  " * indent
-    if isinstance(data, dict):
-        for key, value in data.items():
-            out.append(pad)
-            out.append_text(render.line(key, style="bold" if indent == 0 else "cyan", limit=80))
-            if isinstance(value, (dict, list)) and value:
-                out.append("\n")
-                out.append_text(tree_text(value, indent + 1))
-            else:
-                out.append("  ")
-                out.append_text(render.line(_fmt(value), limit=200))
-                out.append("\n")
-    elif isinstance(data, list):
-        for value in data[:200]:
-            if isinstance(value, (dict, list)):
-                out.append_text(tree_text(value, indent))
-            else:
-                out.append(pad + "• ")
-                out.append_text(render.line(_fmt(value), limit=200))
-                out.append("\n")
-    return out
+def _rate(value: Any) -> str:
+    return f"{value:.0%}" if isinstance(value, (int, float)) else "—"
 
 
-def _fmt(value: Any) -> Any:
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return value
+def group_table(title: str, rows: dict[str, dict[str, Any]], limit: int = 50) -> Table:
+    table = Table(title=title, title_justify="left", title_style="bold", box=None,
+                  pad_edge=False, header_style="dim")
+    table.add_column(title.split()[-1].rstrip("s") if " " in title else "name", no_wrap=True,
+                     max_width=40)
+    for column in COLUMNS:
+        table.add_column(column, justify="right")
+    table.add_column("accepted %", justify="right")
+    ordered = sorted(rows.items(), key=lambda kv: -kv[1].get("proposals", 0))
+    for name, row in ordered[:limit]:
+        table.add_row(render.line(name, limit=60), *(str(row.get(c, 0)) for c in COLUMNS),
+                      _rate(row.get("acceptance_rate")))
+    if len(ordered) > limit:
+        table.add_row(Text(f"… {len(ordered) - limit} more", style="dim"))
+    return table
+
+
+def stats_renderable(data: dict[str, Any]) -> Group:
+    head = Text(end="")
+    status = data.get("by_status", {})
+    head.append(f"{data.get('proposals', 0)} proposals", style="bold")
+    head.append(f" over {data.get('dataset_count', 0)} datasets · ")
+    head.append(", ".join(f"{v} {k}" for k, v in status.items() if v))
+    head.append(f"\nacceptance {_rate(data.get('acceptance_rate'))} · "
+                f"{data.get('flagged', 0)} flagged · {data.get('with_errors', 0)} with errors · "
+                f"{data.get('with_warnings', 0)} with warnings")
+    tokens = data.get("tokens", {})
+    head.append(f"\n{tokens.get('total', 0):,} tokens · ${data.get('cost_usd', 0.0):.4f} · "
+                f"{data.get('generations', 0)} generation calls")
+    decisions = data.get("decisions", {})
+    head.append(f"\n{decisions.get('events', 0)} decision events, {decisions.get('undone', 0)} "
+                f"undone; median {decisions.get('median_seconds') or '—'} s per decision")
+    dup = data.get("duplicates", {})
+    head.append(f"\n{dup.get('exact', 0)} proposals repeat an instruction "
+                f"({dup.get('exact_groups', 0)} groups)\n")
+    parts: list[Any] = [head]
+    for key, title in (("datasets", "By dataset"), ("by_model", "By model"),
+                       ("by_variant", "By variant"), ("by_source", "By source")):
+        if data.get(key):
+            parts += [group_table(title, data[key]), Text("")]
+    annotators = decisions.get("by_annotator") or {}
+    if annotators:
+        parts.append(render.join(("Decisions by annotator: ", "bold"),
+                                 (", ".join(f"{k} {v}" for k, v in annotators.items()), "")))
+    if data.get("verdicts"):
+        parts.append(render.join(("Failed checks: ", "bold"), (", ".join(
+            f"{k} {v}" for k, v in data["verdicts"].items()), "")))
+    for problem in data.get("problems", []):
+        parts.append(render.text(problem, style="yellow"))
+    return Group(*parts)
 
 
 class StatsScreen(Screen):
@@ -88,9 +97,11 @@ class StatsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="stats", exit_on_error=False)
     def _compute(self) -> None:
+        from dynotui.core.stats import compute
+
         try:
-            data = summary(self.app.store, self.app.settings.annotator)
-        except Exception as exc:
+            data = compute(self.app.store)
+        except Exception as exc:  # shown on the screen; the app goes on
             self.post_message(self.Computed(None, render.message(exc)))
             return
         self.post_message(self.Computed(data))
@@ -101,4 +112,4 @@ class StatsScreen(Screen):
         if message.error:
             box.update(Text(f"Could not compute stats: {message.error}", style="red"))
         else:
-            box.update(tree_text(message.data))
+            box.update(stats_renderable(message.data))

@@ -32,7 +32,7 @@ class StatusLine(Widget):
             self._text = text
             self.refresh()
 
-    def show(self, queue, current, pending: int) -> None:
+    def show(self, queue, current, pending: int, elapsed: float = 0.0) -> None:
         out = Text(end="", no_wrap=True, overflow="ellipsis")
         if queue is None:
             out.append("loading…", style="dim")
@@ -57,5 +57,5 @@ class StatusLine(Widget):
         decided = s["accept"] + s["reject"] + s["skip"] + s["edit"]
         out.append(" │ ", style="dim")
         out.append(f"session {decided} ({s['accept'] + s['edit']}✓ {s['reject']}✗) "
-                   f"{clock(queue.elapsed())}")
+                   f"{clock(elapsed)}")
         self.update(out)

@@ -1,0 +1,125 @@
+"""Start-up to the first interactive screen, as whole processes in a real pseudo-terminal,
+beside a bare Textual app measured in the same run (alternating, medians).
+
+    .venv/bin/python bench/startup.py [--runs 7]
+
+Figures: bare app (start -> first frame -> exit); dynotui (start -> Browse on screen -> exit);
+dynotui until the bundled sample list is filled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import pty
+import shutil
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Each child writes one byte to fd MARK when its screen is up, then exits.
+BARE = """
+import os
+from textual.app import App
+class Bare(App):
+    def on_ready(self):
+        self.call_after_refresh(lambda: (os.write({mark}, b"r"), self.exit()))
+Bare().run()
+"""
+
+# The real CLI entry point; only the moment of exit is added.
+DYNOTUI = """
+import os, sys
+from dynotui.tui import app as m
+def done(self):
+    os.write({mark}, b"r")
+    self.exit()
+def ready(self):
+    if {until_list}:
+        def check():
+            browse = self.browse
+            if browse is not None and browse.query_one("#datasets").entries:
+                self.call_after_refresh(done, self)
+        self.set_interval(0.005, check)
+    else:
+        self.call_after_refresh(done, self)
+m.DynoApp.on_ready = ready
+from dynotui.cli import main
+sys.exit(main(["--workspace", {workspace!r}]))
+"""
+
+
+def run_in_pty(code: str, env: dict[str, str]) -> tuple[float, float]:
+    """(seconds to the ready mark, seconds to process exit) of one child in a pty."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    mark_r, mark_w = os.pipe()
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", code.replace("{mark}", str(mark_w))],
+                            stdin=slave, stdout=slave, stderr=slave, env=env, cwd=ROOT,
+                            pass_fds=(mark_w,))
+    os.close(slave)
+    os.close(mark_w)
+
+    def drain() -> None:
+        try:
+            while os.read(master, 65536):
+                pass
+        except OSError:
+            pass
+    threading.Thread(target=drain, daemon=True).start()
+    ready = started if not os.read(mark_r, 1) else time.perf_counter()
+    status = proc.wait(timeout=60)
+    ended = time.perf_counter()
+    os.close(master)
+    os.close(mark_r)
+    if status != 0 or ready == started:
+        raise SystemExit(f"process exited with {status} before it was ready")
+    return ready - started, ended - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    workspace = tempfile.mkdtemp(prefix="dynotui-bench-start-")
+    env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor",
+           "XDG_CONFIG_HOME": tempfile.mkdtemp(prefix="dynotui-bench-cfg-")}
+    env.pop("DYNOTUI_CONFIG", None)
+    runs: dict[str, list[tuple[float, float]]] = {"bare": [], "ready": [], "list": []}
+    codes = {"bare": BARE, "ready": DYNOTUI.replace("{until_list}", "False"),
+             "list": DYNOTUI.replace("{until_list}", "True")}
+    codes = {k: v.replace("{workspace!r}", repr(workspace)) for k, v in codes.items()}
+    try:
+        for code in codes.values():
+            run_in_pty(code, env)  # warm the file cache once for each
+        for _ in range(args.runs):
+            for name, code in codes.items():
+                runs[name].append(run_in_pty(code, env))
+    finally:
+        shutil.rmtree(workspace, ignore_errors=True)
+
+    def med(name: str, i: int) -> float:
+        return statistics.median(r[i] for r in runs[name])
+    bare, ready, filled = med("bare", 0), med("ready", 0), med("list", 0)
+    print(f"runs: {args.runs} each, whole processes in a 120x40 pty (medians)")
+    print(f"{'':38}{'to screen':>10}{'to exit':>10}")
+    print(f"{'baseline: bare Textual app':38}{bare * 1000:8.0f}ms{med('bare', 1) * 1000:8.0f}ms")
+    print(f"{'dynotui: Browse on screen':38}{ready * 1000:8.0f}ms{med('ready', 1) * 1000:8.0f}ms"
+          f"   {ready / bare:.2f}x bare")
+    print(f"{'dynotui: bundled sample list filled':38}{filled * 1000:8.0f}ms"
+          f"{med('list', 1) * 1000:8.0f}ms   {filled / bare:.2f}x bare")
+    ok = ready <= 0.6 and ready <= 2 * bare
+    print(f"goal (Browse on screen) <= 600 ms and <= 2x bare: {'met' if ok else 'NOT met'}")
+
+if __name__ == "__main__":
+    main()
