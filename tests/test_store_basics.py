@@ -202,3 +202,20 @@ def test_given_writer_thread_when_readers_poll_then_no_error_and_all_counted(sto
     for t in readers:
         t.join()
     assert errors == [] and len(store.accepted()) == 150
+
+
+def test_given_proposal_with_every_field_set_then_it_round_trips_exactly(tmp_path):
+    from dynotui.core.models import Verdict
+
+    full = Proposal(dataset="hub:o/n", task=Task("Do X.", ["a", "b"], "c"), config="cfg",
+                    split="train", revision="abc", variant="unaware", prompt_version="2",
+                    model="m", temperature=0.7, source="import:x",
+                    verdicts=[Verdict("r", False, "why", "warning")], raw_answer="{raw}",
+                    tokens_in=3, tokens_out=4, cost_usd=0.5, seconds=1.5, created=12.0,
+                    parent="p0", version=3, task_name="o/n-cfg", stage=2)
+    default = Proposal(dataset="hub:o/n", task=Task("Do Y.", [], ""))
+    Store(tmp_path / "ws").add_proposals([full, default])
+    again = Store(tmp_path / "ws")
+    assert again.proposal(full.id) == full
+    assert again.proposal(default.id).to_dict() == {**default.to_dict(),
+                                                     "created": again.proposal(default.id).created}
