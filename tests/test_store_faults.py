@@ -59,6 +59,8 @@ def test_given_damaged_dataset_file_then_error_names_it_and_others_stay_usable(w
     assert store.count_proposals() == 3
     assert [str(bad) in p.message for p in store.problems] == [True]
     assert bad.read_bytes() == before  # never overwritten
+    bad.rename(bad.with_name("moved-aside.bad"))  # what the hint says to do
+    assert store.problems == [] and store.add_proposals(props("hub:org/bad", 2))
 
 
 def test_given_damaged_index_then_open_fails_with_the_file_named(ws):
@@ -94,6 +96,8 @@ def test_given_damaged_events_file_then_reported_left_alone_and_other_events_cou
     assert [str(path) in p.message for p in fresh.problems] == [True]
     fresh.decide(pids[2], "skip")  # this session writes its own new file
     assert path.read_bytes() == before
+    path.rename(path.with_suffix(".bad"))
+    assert fresh.problems == [] and fresh.status(pids[2]) == "skipped"
 
 
 def test_given_line_being_written_then_reader_waits_for_its_newline(ws):

@@ -38,16 +38,21 @@ class DecisionFiles:
 
     # -- reading --------------------------------------------------------------------------
     def refresh(self) -> None:
+        seen = set()
         for sub in os.scandir(self.folder):
             if not sub.is_dir():
                 continue
             for entry in os.scandir(sub.path):
                 if entry.name.endswith(".jsonl") and not entry.name.startswith("."):
                     path = Path(entry.path)
+                    seen.add(path)
                     if path not in self.logs:
                         self.logs[path] = EventLog(path)
                     if self.logs[path] is not self.writer:
                         self._read(self.logs[path])
+        for path in set(self.broken) - seen:  # moved aside by the user, as the error told
+            del self.broken[path]
+            self.logs.pop(path, None)
 
     def _read(self, log: EventLog) -> None:
         if log.path in self.broken:

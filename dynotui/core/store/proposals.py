@@ -95,6 +95,7 @@ class DatasetFiles:
             self.props.pop(pid, None)
         self.meta_of.pop(path, None)
         self.sigs.pop(path, None)
+        self.broken.pop(path, None)
 
     def _load(self, path: Path) -> None:
         storage = self.storage(path)
