@@ -180,6 +180,14 @@ def test_list_outputs_are_kept_with_a_warning_and_dicts_are_rejected():
     assert "non_scalar_output" in [v.rule for v in dicts.errors]
 
 
+def test_answer_dicts_render_as_the_first_answer():
+    rows = [{"question": f"q{i}", "answers": {"text": [f"a{i}", "alt"], "answer_start": [0, 3]}}
+            for i in range(5)]
+    meta = meta_with([Feature("question", "string"), Feature("answers", "dict")], rows)
+    [checked] = validate_tasks([{**TASK, "input_fields": ["question"], "output_field": "answers"}], meta)
+    assert checked.valid and [v.rule for v in checked.verdicts] == ["answer_output"]
+
+
 def test_soft_signs_are_warnings():
     item = {"instruction": "Label it", "input_fields": "review_id", "output_field": "title"}
     [checked] = validate_tasks([item, TASK, TASK, TASK][:1], reviews_meta())

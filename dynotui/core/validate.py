@@ -2,9 +2,11 @@
 answer comes back with its verdicts (errors reject, warnings inform the reviewer).
 
 Decisions documented here:
-- A list output (Sequence[ClassLabel], list[string], any list of short scalars in the samples)
-  is kept with the warning `list_output`: it is rendered as the items joined by ", ".
-  Dicts, lists of dicts and media outputs are rejected (`non_scalar_output`).
+- Outputs follow instances.output_text's renderings: a list of scalars (Sequence[ClassLabel],
+  list[string]) is kept with the warning `list_output` (items joined by ", "; in a field named
+  like `answer`, the first item); a dict of answer lists (SQuAD `answers`) with the warning
+  `answer_output` (the first answer). Other dicts, nested lists and media are rejected
+  (`non_scalar_output`), as in the method.
 - The label-space step runs when the output is a ClassLabel or the samples hold at least
   MIN_LABEL_ROWS rows; labels are listed in ClassLabel order, else sorted (numbers numerically).
 - An answer that cannot be parsed is not a task list; generate.py stores it as a proposal
@@ -18,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from dynotui.core.instances import ANSWER_KEYS
 from dynotui.core.models import DatasetMeta, Feature, Task, Verdict, content_hash
 from dynotui.core.parse import TASK_KEYS, parse_answer, reason_rule  # noqa: F401 (public API)
 from dynotui.core.prompts import MAX_TASKS, demo_instructions, is_id_field
@@ -41,7 +44,8 @@ RULES = {
     "copies_demonstration": "the instruction copies one of the prompt's demonstrations",
     # warnings
     "metadata_output": "the output is metadata (license, path, repository, size, url, id)",
-    "list_output": "the output is a list, rendered as 'a, b, c'",
+    "list_output": "the output is a list, rendered as 'a, b, c' (answer lists: the first)",
+    "answer_output": "the output is a dict of answer lists (SQuAD), rendered as the first answer",
     "id_input": "an input field is an identifier",
     "input_fields_text": "input_fields was a string, read as a one-item list",
     "short_instruction": "the instruction has fewer than four words",
@@ -162,17 +166,31 @@ def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, (str, list, dict)) and not value)
 
 
+def _answer_dict(value: Any) -> bool:
+    """A dict whose answer list instances.output_text renders as its first answer (SQuAD)."""
+    return isinstance(value, dict) and any(
+        isinstance(value.get(k), (list, tuple)) and all(
+            not isinstance(x, (dict, list, tuple)) for x in value[k]) for k in ANSWER_KEYS)
+
+
 def _check_output_shape(feature: Feature, values: list[Any], verdicts: list[Verdict]) -> bool:
     """True when the output is a scalar (the label-space step applies)."""
     kind = feature.type
-    if feature.is_media or feature.is_nested or kind.startswith("dict") or any(
-            isinstance(v, dict) for v in values):
+    dicts = [v for v in values if isinstance(v, dict)]
+    if dicts and all(_answer_dict(v) for v in dicts) and not feature.is_media:
+        verdicts.append(_warn("answer_output", f"'{feature.name}' holds answer lists, "
+                                               "rendered as the first answer"))
+        return False
+    if feature.is_media or feature.is_nested or kind.startswith("dict") or dicts:
         verdicts.append(_err("non_scalar_output", f"'{feature.name}' is {kind}"))
         return False
     lists = [v for v in values if isinstance(v, (list, tuple))]
     if kind.startswith(("Sequence", "list")) or lists:
         if any(isinstance(x, (dict, list, tuple)) for v in lists for x in v):
             verdicts.append(_err("non_scalar_output", f"'{feature.name}' holds nested lists"))
+        elif "answer" in feature.name.lower():
+            verdicts.append(_warn("list_output", f"'{feature.name}' is a list of answers, "
+                                                 "rendered as the first one"))
         else:
             verdicts.append(_warn("list_output",
                                   f"'{feature.name}' is a list, rendered as 'a, b, c'"))
