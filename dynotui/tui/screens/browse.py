@@ -45,6 +45,17 @@ def verdict_keep(verdict: str):
     return None
 
 
+def whole_listing(fetch):
+    """Local and sample listings scan everything on each call: scan once, page from memory."""
+    cache: list[list[DatasetEntry]] = []
+
+    def paged(offset: int, limit: int) -> list[DatasetEntry]:
+        if not cache:
+            cache.append(fetch(0, 10**9))
+        return cache[0][offset:offset + limit]
+    return paged
+
+
 class BrowseScreen(Screen):
     BINDINGS = [
         Binding("g", "generate", "generate", id="browse.generate"),
@@ -57,6 +68,7 @@ class BrowseScreen(Screen):
     def __init__(self) -> None:
         super().__init__(id="browse")
         self._detail_timer = None
+        self._search_timer = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="browse-top"):
@@ -101,6 +113,8 @@ class BrowseScreen(Screen):
             return
         fetch = partial(self._fetch, source, path, search or None, filters or None,
                         self.app.settings)
+        if source != "hub":
+            fetch = whole_listing(fetch)
         self._list_status("loading…")
         self.query_one(DatasetTable).reset(fetch, verdict_keep(verdict))
 
@@ -125,7 +139,7 @@ class BrowseScreen(Screen):
             self._list_status(f"{message.loaded}{more} datasets · m marks · g generates · "
                               "Enter reviews")
         if message.loaded and self._detail_timer is None:
-            self._show_detail()
+            self._highlighted()  # the first entry's panel, once the list is drawn
 
     @on(Select.Changed, "#source")
     def _source_changed(self) -> None:
@@ -139,8 +153,11 @@ class BrowseScreen(Screen):
 
     @on(Input.Changed, "#search")
     def _search_changed(self) -> None:
-        if self.query_one("#source", Select).value != "hub":  # local lists are cheap to redo
-            self.refresh_list()
+        if self.query_one("#source", Select).value == "hub":
+            return  # the Hub is asked on Enter only
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(0.25, self.refresh_list)  # once typing pauses
 
     # ---- detail ----------------------------------------------------------------------------
     @on(DatasetTable.RowHighlighted)
