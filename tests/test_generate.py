@@ -7,7 +7,7 @@ import threading
 
 import pytest
 from genmeta import reviews_meta
-from llmserver import HOSTILE, LLMServer, Peak, fail, reply
+from llmserver import HOSTILE, LLMServer, Peak, fail, reply, truncated
 
 from dynotui.cli import main
 from dynotui.config import load_settings
@@ -97,7 +97,7 @@ def test_aware_is_skipped_without_summary(server, ws):
 def test_cut_off_answers_keep_what_survives_with_a_warning(server, ws):
     settings, store = ws
     full = json.dumps({"tasks": [GOOD, {**GOOD, "instruction": "Another task about it."}]})
-    server.script(reply(full[:-30], finish_reason="length"))
+    server.script(truncated(full, len(full) - 30))
     generate([reviews_meta()], store, settings, variants=("aware",))
     [prop] = store.proposals()
     assert prop.valid and [v.rule for v in prop.warnings] == ["truncated_answer"]

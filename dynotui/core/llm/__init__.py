@@ -20,6 +20,8 @@ class LLMClient(Protocol):
     model: str
     base_url: str
 
+    async def ready(self) -> str: ...  # the model name (asked from the server if unset)
+
     async def complete(self, messages: list[dict[str, str]], schema: dict[str, Any] | None
                        ) -> Answer: ...
 
