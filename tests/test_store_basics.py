@@ -219,3 +219,13 @@ def test_given_proposal_with_every_field_set_then_it_round_trips_exactly(tmp_pat
     assert again.proposal(full.id) == full
     assert again.proposal(default.id).to_dict() == {**default.to_dict(),
                                                      "created": again.proposal(default.id).created}
+
+
+def test_given_several_ids_when_decided_together_then_all_or_nothing(store):
+    ids = [p.id for p in store.add_proposals(props(3))]
+    with pytest.raises(StoreError, match="No proposal"):
+        store.decide_many([ids[0], "missing"], "accept")
+    assert store.events() == []
+    events = store.decide_many(ids, "reject", reason="vague", note="n")
+    assert [e.proposal for e in events] == ids and len({e.id for e in events}) == 3
+    assert set(store.statuses().values()) == {"rejected"}

@@ -11,6 +11,7 @@ from dynotui.core.errors import ConfigError, StoreError
 from dynotui.core.store import DECIDE_ACTIONS, STATUSES
 
 ACTIONS = (*DECIDE_ACTIONS, "undo")
+CHUNK = 64  # decisions per write in bulk runs
 
 
 def register(sub, common) -> None:
@@ -103,14 +104,18 @@ def run(args: argparse.Namespace) -> int:
     if not ids:
         print("dynotui: no proposal matches", file=sys.stderr)
         return 1
-    for proposal_id in ids:
+    # Bulk runs write in chunks (one fsync each); small chunks first so ids appear at once.
+    start, size = 0, 1
+    while start < len(ids):
+        chunk = ids[start:start + size]
         if not args.dry_run:
             try:
-                store.decide(proposal_id, action, reason=reason, note=args.note)
+                store.decide_many(chunk, action, reason=reason, note=args.note)
             except StoreError:
-                print(f"dynotui: stopped after the ids printed above", file=sys.stderr)
+                print("dynotui: stopped; the ids printed above are decided", file=sys.stderr)
                 raise
-        # printed only after decide() returned, i.e. after the event is fsynced
-        sys.stdout.write(f"{proposal_id}\t{action}\n")
+        # printed only after decide_many() returned, i.e. after the events are fsynced
+        sys.stdout.write("".join(f"{pid}\t{action}\n" for pid in chunk))
         sys.stdout.flush()
+        start, size = start + len(chunk), min(size * 2, CHUNK)
     return 0

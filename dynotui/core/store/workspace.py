@@ -194,15 +194,21 @@ class Store:
     def decide(self, pid: str, action: str, reason: str = "", note: str = "",
                seconds: float = 0.0) -> Decision:
         """Record a decision; it is on disk (fsynced) when this returns."""
+        return self.decide_many([pid], action, reason, note, seconds)[0]
+
+    def decide_many(self, pids: list[str], action: str, reason: str = "", note: str = "",
+                    seconds: float = 0.0) -> list[Decision]:
+        """The same decision on several proposals in one write: all durable on return, or none."""
         if action not in DECIDE_ACTIONS:
             raise StoreError(f"Unknown action {action!r}.",
                              f"Use one of: {', '.join(DECIDE_ACTIONS)} (edit and undo have "
                              "their own commands).")
-        prop = self.proposal(pid)
-        event = self._decisions.new_event(proposal=prop.id, action=action, reason=reason,
-                                          note=note, seconds=float(seconds), dataset=prop.dataset)
-        self._decisions.append([event])
-        return event
+        props = [self.proposal(pid) for pid in pids]
+        events = [self._decisions.new_event(proposal=p.id, action=action, reason=reason, note=note,
+                                            seconds=float(seconds), dataset=p.dataset)
+                  for p in props]
+        self._decisions.append(events)
+        return events
 
     def edit(self, pid: str, task: Task, seconds: float = 0.0,
              verdicts: list | None = None) -> Proposal:
@@ -302,7 +308,7 @@ def _serial(method):
 
 for _name in ("save_meta", "load_meta", "dataset_keys", "metas", "add_proposals", "proposals",
               "proposal", "find", "ids", "count_proposals", "generation_done", "mark_generation",
-              "generations", "add_stage", "stages", "decide", "edit", "undo", "events",
+              "generations", "add_stage", "stages", "decide", "decide_many", "edit", "undo", "events",
               "annotators", "status", "statuses", "undecided", "is_flagged", "flagged", "accepted",
               "close"):
     setattr(Store, _name, _serial(getattr(Store, _name)))
