@@ -200,3 +200,16 @@ def test_hub_tags_fill_in_what_the_card_leaves_out(hub):
     assert meta.license == ["mit"] and meta.languages == ["en"]
     assert meta.task_categories == ["question-answering"]
     assert meta.passes and meta.summary == "A card with no front matter at all."
+
+
+def test_a_stream_dropped_by_a_timeout_is_reported_as_a_timeout():
+    import httpx2
+
+    try:
+        try:
+            raise httpx2.ReadTimeout("timed out")
+        except httpx2.ReadTimeout as inner:
+            raise ConnectionError("Server Disconnected") from inner
+    except ConnectionError as outer:
+        error = hubsource.translate(outer, "hub:a/b")
+    assert "did not answer in time" in error.message

@@ -12,13 +12,22 @@ from dynotui.core.sources.features import display_row, media_off, to_features
 
 
 def light_datasets() -> None:
-    """Keep datasets from importing torch (3-4 s) for streaming: dynotui never asks for tensors."""
+    """datasets tuned for interactive streaming: no torch import (3-4 s), few read retries."""
     import os
 
-    import datasets.config
+    import datasets.config as dconfig
 
     if os.environ.get("DYNOTUI_DATASETS_TORCH", "") != "1":
-        datasets.config.TORCH_AVAILABLE = False
+        dconfig.TORCH_AVAILABLE = False
+    # datasets retries a dropped stream 20 times, 5-60 s apart: minutes of a frozen panel
+    try:
+        retries = int(os.environ.get("DYNOTUI_STREAM_RETRIES") or 2)
+    except ValueError:
+        raise DatasetError("DYNOTUI_STREAM_RETRIES must be a whole number.") from None
+    dconfig.STREAMING_READ_MAX_RETRIES = max(retries, 1)
+    dconfig.STREAMING_READ_RETRY_INTERVAL = 1
+    dconfig.STREAMING_READ_SERVER_UNAVAILABLE_RETRY_INTERVAL = 5
+    dconfig.STREAMING_READ_RATE_LIMIT_RETRY_INTERVAL = 10
 
 
 def config_names(card: Card | None) -> list[str]:

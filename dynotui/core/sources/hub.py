@@ -91,6 +91,7 @@ def translate(exc: BaseException, what: str) -> DatasetError:
 
     if isinstance(exc, DatasetError):
         return exc
+    chain = _chain(exc)
     exc = _root_cause(exc)
     url = endpoint()
     name = type(exc).__name__
@@ -124,7 +125,8 @@ def translate(exc: BaseException, what: str) -> DatasetError:
             _offline():
         return DatasetError(f"Cannot reach the Hub for {what}: offline mode is on.",
                             "Unset HF_HUB_OFFLINE / HF_DATASETS_OFFLINE to use the Hub.")
-    if "timeout" in name.lower() or "timed out" in str(exc).lower() or isinstance(exc, TimeoutError):
+    if any("timeout" in type(e).__name__.lower() or "timed out" in str(e).lower()
+           or isinstance(e, TimeoutError) for e in chain):
         return DatasetError(f"The Hub at {url} did not answer in time for {what}.",
                             "Check the network or HF_ENDPOINT and retry; "
                             "DYNOTUI_HUB_TIMEOUT sets the timeout in seconds.")
@@ -138,15 +140,20 @@ def translate(exc: BaseException, what: str) -> DatasetError:
                         "Check the dataset id, config and split; retry later if the Hub is busy.")
 
 
-def _root_cause(exc: BaseException) -> BaseException:
-    """The first HTTP error in the chain (wrappers like 'cannot find in the cache' hide it)."""
-    seen, current = set(), exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if getattr(getattr(current, "response", None), "status_code", None) is not None:
-            return current
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception and its causes (wrappers like 'Server Disconnected' hide the real one)."""
+    out: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and all(current is not e for e in out):
+        out.append(current)
         current = current.__cause__ or current.__context__
-    return exc
+    return out
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    """The first HTTP error in the chain, else the exception itself."""
+    return next((e for e in _chain(exc)
+                 if getattr(getattr(e, "response", None), "status_code", None) is not None), exc)
 
 
 def _tags(tags: list[str] | None, key: str) -> list[str]:
