@@ -1,0 +1,136 @@
+"""Review keys beyond the main journey: flag, skip, navigation, reasons, keymap, small screens."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tuikit import make_app, plain, seed_workspace, settle, wait_for
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    path = tmp_path / "ws"
+    props = seed_workspace(path)
+    yield path, props
+    shutil.rmtree(path, ignore_errors=True)
+
+
+async def open_review(pilot, app):
+    await settle(pilot, app)
+    await wait_for(pilot, lambda: app.review is not None and app.review.current is not None)
+    return app.review
+
+
+async def test_resume_flag_skip_and_navigation(workspace):
+    # Given a workspace where the first two proposals are decided
+    path, props = workspace
+    app = make_app(path, start="review")
+    async with app.run_test(size=(100, 30)) as pilot:
+        review = await open_review(pilot, app)
+        # Then review opens at the first undecided proposal
+        assert review.current.id == props[2].id
+        # When I flag it, the flag is stored and shown
+        await pilot.press("f")
+        await settle(pilot, app)
+        assert app.store.is_flagged(props[2].id)
+        assert "flagged" in plain(app.screen.query_one("#proposal"))
+        # And undo brings it back unflagged
+        await pilot.press("backspace")
+        await settle(pilot, app)
+        assert not app.store.is_flagged(props[2].id)
+        # When I skip, it is stored as skipped and the next undecided one is shown
+        await pilot.press("space")
+        await settle(pilot, app)
+        assert app.store.status(props[2].id) == "skipped"
+        assert review.current.id == props[3].id
+        # And p / n move back and forth without deciding
+        await pilot.press("p")
+        assert review.current.id == props[2].id
+        await pilot.press("n", "n")
+        assert review.current.id == props[4].id
+        assert app.store.status(props[3].id) == "undecided"
+
+
+async def test_reject_reason_keys_follow_the_configured_reasons(workspace):
+    # Given only two configured reject reasons
+    path, props = workspace
+    app = make_app(path, start="review", reject_reasons=["too vague", "leaks the answer"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        review = await open_review(pilot, app)
+        # When I press 5, nothing is decided and a message says why
+        await pilot.press("5")
+        await settle(pilot, app)
+        assert app.store.status(props[2].id) == "undecided"
+        assert any("No reject reason 5" in n.message for n in app._notifications)
+        # When I press 2, it is rejected with the second reason
+        await pilot.press("2")
+        await settle(pilot, app)
+        assert app.store.events(props[2].id)[-1].reason == "leaks the answer"
+        assert review.current.id == props[3].id
+
+
+async def test_keymap_remaps_a_binding_by_id(workspace):
+    # Given a keymap that moves accept from a to y, and an unknown id
+    path, props = workspace
+    app = make_app(path, start="review", keymap={"review.accept": "y", "review.nope": "z"})
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_review(pilot, app)
+        # Then the unknown id is reported
+        assert any("review.nope" in n.message for n in app._notifications)
+        # When I press a, nothing happens; y accepts
+        await pilot.press("a")
+        await settle(pilot, app)
+        assert app.store.status(props[2].id) == "undecided"
+        await pilot.press("y")
+        await settle(pilot, app)
+        assert app.store.status(props[2].id) == "accepted"
+
+
+async def test_usable_at_80x24_without_a_mouse(workspace):
+    # Given the smallest supported terminal
+    path, props = workspace
+    app = make_app(path, start="review")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_review(pilot, app)
+        await wait_for(pilot, lambda: "Row 1" in plain(app.screen.query_one("#samples")))
+        # Then the proposal, the samples and the progress line are all on screen
+        for selector in ("#proposal", "#samples", "#review-status"):
+            region = app.screen.query_one(selector).region
+            assert region.width >= 20 and region.height >= 1, selector
+        # And every screen is reachable and usable from the keyboard
+        await pilot.press("a")
+        await settle(pilot, app)
+        assert app.store.status(props[2].id) == "accepted"
+        for key, mode in (("f2", "browse"), ("f4", "export"), ("f5", "stats"), ("f3", "review")):
+            await pilot.press(key)
+            await settle(pilot, app)
+            assert app.current_mode == mode
+        await pilot.press("question_mark")
+        assert app.screen.__class__.__name__ == "HelpScreen"
+        await pilot.press("escape")
+        assert app.current_mode == "review"
+
+
+async def test_palette_switches_theme_and_screen(workspace):
+    # Given the app
+    path, _ = workspace
+    app = make_app(path, start="review")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_review(pilot, app)
+        # When I pick a theme from the command palette
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Theme: dynotui-light")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        # Then the theme changes
+        assert app.theme == "dynotui-light"
+        # And the palette goes to screens too
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Go to Stats")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert app.current_mode == "stats"
