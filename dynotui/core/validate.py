@@ -102,7 +102,13 @@ NEAR_DEMO = 0.75  # difflib ratio: "summarizes this news article" vs "summarises
 def _close_to_demo(key: str) -> bool:
     from difflib import SequenceMatcher
 
-    return any(SequenceMatcher(None, key, demo).ratio() >= NEAR_DEMO for demo in _DEMOS)
+    for demo in _DEMOS:
+        matcher = SequenceMatcher(None, key, demo)
+        # the quick ratios are upper bounds of ratio(): same answer, ~4x faster on imports
+        if matcher.real_quick_ratio() >= NEAR_DEMO and matcher.quick_ratio() >= NEAR_DEMO \
+                and matcher.ratio() >= NEAR_DEMO:
+            return True
+    return False
 
 
 def _err(rule: str, reason: str) -> Verdict:
