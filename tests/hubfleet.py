@@ -103,10 +103,19 @@ def make_repo(index: int, kind: str, rng: random.Random, version: int = 1) -> Re
                 last_modified=f"2024-{1 + index % 12:02d}-{1 + index % 28:02d}T00:00:00.000Z")
 
 
-def make_fleet(n: int, seed: int = 0) -> list[Repo]:
+def make_fleet(n: int, seed: int = 0, ok_weight: int | None = None) -> list[Repo]:
+    """n repos; ok_weight (default 50 of ~100) sets how many pass the catalog (each costs a load)."""
     rng = random.Random(seed)
-    kinds = [k for w, k in KINDS for _ in range(w)]
+    weights = [(ok_weight if k == "ok" and ok_weight is not None else w, k) for w, k in KINDS]
+    kinds = [k for w, k in weights for _ in range(w)]
     return [make_repo(i, rng.choice(kinds), rng) for i in range(n)]
+
+
+def serve(hub, repos: list[Repo]) -> None:
+    """Put the repos on a tests/hubserver.HubServer."""
+    for repo in repos:
+        hub.add_dataset(repo.id, repo.files, sha=repo.sha, downloads=repo.downloads,
+                        last_modified=repo.last_modified, created=repo.created_at)
 
 
 def bump(repo: Repo) -> Repo:

@@ -25,6 +25,7 @@ from dynotui.core.hublist import RETRYABLE, SORTS, fetch_page, first_request, \
 from dynotui.core.models import DatasetMeta, DatasetRef, Verdict
 
 CONCURRENCY = 8
+RETRIES = 5  # per Hub call on 429/5xx/timeouts, waiting Retry-After or 0.5, 1, 2, 4, 8 s
 CRAWL_ROWS = 10  # rows per split read while crawling: enough for the verdicts and the prompt
 ITEM_KEYS = ("id", "sha", "lastModified", "createdAt", "downloads", "cardData", "gated",
              "disabled", "private")
@@ -94,7 +95,7 @@ def _errors(verdicts: list[Verdict]) -> list[str]:
     return [v.rule for v in verdicts if not v.ok and v.level == "error"]
 
 
-def examine(item: dict[str, Any], settings: Any, rows: int) -> tuple[dict[str, Any], DatasetMeta | None]:
+def examine(item: dict[str, Any], settings: Any, rows: int, retries: int = RETRIES) -> tuple[dict[str, Any], DatasetMeta | None]:
     """(log record, meta to save when queued). Runs in a worker thread; never raises."""
     from dynotui.core.catalog import catalog_verdicts
 
@@ -114,7 +115,7 @@ def examine(item: dict[str, Any], settings: Any, rows: int) -> tuple[dict[str, A
     ref = DatasetRef("hub", item["id"], revision=item.get("sha"))
     record["fetched"] = True
     try:
-        meta = with_retries(lambda: load_meta(ref, rows=rows, settings=settings))
+        meta = with_retries(lambda: load_meta(ref, rows=rows, settings=settings), retries)
     except Exception as exc:  # noqa: BLE001 - recorded with its reason
         message = exc.message if isinstance(exc, DynoError) else f"{type(exc).__name__}: {exc}"
         transient = status_of(exc) in RETRYABLE or "timed out" in message.lower()
@@ -164,10 +165,11 @@ class _Run:
     """One crawl invocation: the state, the log, the counters."""
 
     def __init__(self, store: Any, settings: Any, query: dict[str, Any], report: CrawlReport,
-                 limit: int | None, rows: int, concurrency: int, on_progress, cancel) -> None:
+                 limit: int | None, rows: int, concurrency: int, on_progress, cancel,
+                 retries: int = RETRIES) -> None:
         self.store, self.settings, self.query, self.report = store, settings, query, report
         self.limit, self.rows, self.concurrency = limit, rows, max(1, concurrency)
-        self.on_progress, self.cancel = on_progress, cancel
+        self.on_progress, self.cancel, self.retries = on_progress, cancel, retries
         self.path = _state_path(store.workspace, query)
         self.log = CrawlLog(store.workspace)
         self.history = History(self.log.read())
@@ -227,7 +229,7 @@ class _Run:
                     self.finish()
                     return
                 try:
-                    page = fetch_page(self.state["url"], self.state.get("params"))
+                    page = fetch_page(self.state["url"], self.state.get("params"), self.retries)
                 finally:
                     self.report.listing_calls += 1
                 self.state.update(page=[_trim(i) for i in page.items if i.get("id")],
@@ -283,7 +285,7 @@ class _Run:
             while queue or futures:
                 while queue and len(futures) < self.concurrency * 2 and not self.cancelled():
                     item = queue.pop(0)
-                    futures.add(pool.submit(examine, item, self.settings, self.rows))
+                    futures.add(pool.submit(examine, item, self.settings, self.rows, self.retries))
                 if self.cancelled():
                     queue.clear()
                 if not futures:
@@ -337,7 +339,7 @@ def crawl(store: Any, settings: Any, search: str | None = None, task_category: s
           since: str | None = None, sort: str = "downloads", limit: int | None = None,
           dry_run: bool = False, on_progress: Callable[[CrawlReport], None] | None = None,
           cancel: Callable[[], bool] | None = None, concurrency: int = CONCURRENCY,
-          rows: int = CRAWL_ROWS) -> CrawlReport:
+          rows: int = CRAWL_ROWS, retries: int = RETRIES) -> CrawlReport:
     """One crawl run (a new stage, or the continuation of an interrupted one)."""
     from filelock import FileLock, Timeout
 
@@ -359,7 +361,8 @@ def crawl(store: Any, settings: Any, search: str | None = None, task_category: s
     except Timeout as exc:
         raise StoreError(f"Another crawl is running in {store.workspace}.",
                          "Wait for it to finish (or stop it); crawls resume where they stopped.") from exc
-    run = _Run(store, settings, query, report, limit, rows, concurrency, on_progress, cancel)
+    run = _Run(store, settings, query, report, limit, rows, concurrency, on_progress, cancel,
+               retries)
     try:
         run.begin()
         try:

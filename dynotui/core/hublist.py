@@ -45,7 +45,7 @@ def first_request(search: str | None, task_category: str | None, sort: str
     return f"{endpoint()}/api/datasets", params
 
 
-def fetch_page(url: str, params: dict[str, Any] | None = None, retries: int = 6) -> Page:
+def fetch_page(url: str, params: dict[str, Any] | None = None, retries: int = 5) -> Page:
     """One listing page; transient errors are retried by huggingface_hub's backoff."""
     from huggingface_hub.utils import build_hf_headers, hf_raise_for_status, http_backoff
 
