@@ -136,7 +136,8 @@ class BrowseScreen(Screen):
             self._list_status(message.error, error=True)
         else:
             more = "" if message.complete else "+ (more load as you scroll)"
-            self._list_status(f"{message.loaded}{more} datasets · m marks · g generates · "
+            noun = "dataset" if message.loaded == 1 and message.complete else "datasets"
+            self._list_status(f"{message.loaded}{more} {noun} · m marks · g generates · "
                               "Enter reviews")
         if message.loaded and self._detail_timer is None:
             self._highlighted()  # the first entry's panel, once the list is drawn

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
@@ -155,6 +155,9 @@ class EditScreen(Screen[Task | None]):
             else:
                 self.notify(f"{editor} exited with {result.returncode}; text unchanged.",
                             severity="warning", markup=False)
+        except SuspendNotSupported:
+            self.notify("This terminal cannot hand over to $EDITOR; edit the text here.",
+                        severity="warning", markup=False)
         except (OSError, ValueError) as exc:
             self.notify(render.message(f"Could not run {editor}: {exc}"), severity="error",
                         markup=False)
