@@ -229,3 +229,13 @@ def test_given_several_ids_when_decided_together_then_all_or_nothing(store):
     events = store.decide_many(ids, "reject", reason="vague", note="n")
     assert [e.proposal for e in events] == ids and len({e.id for e in events}) == 3
     assert set(store.statuses().values()) == {"rejected"}
+
+
+def test_given_stored_proposals_when_loaded_then_the_fast_path_builds_them(tmp_path, monkeypatch):
+    Store(tmp_path / "ws").add_proposals(props(3))
+
+    def slow(*_):
+        raise AssertionError("Proposal.from_dict used: loading 50k proposals would be ~5x slower")
+
+    monkeypatch.setattr(Proposal, "from_dict", classmethod(slow))
+    assert Store(tmp_path / "ws").proposals() == props(3)

@@ -19,6 +19,7 @@ from dynotui.core.store.layout import DATASETS, SCHEMA, dataset_path
 KIND = "dataset"
 
 
+_FIELDS = {f.name for f in fields(Proposal)}
 _DEFAULTS = {f.name: f.default for f in fields(Proposal) if f.default is not MISSING}
 _DEFAULTS["verdicts"] = []
 _TASK_KEYS = {"instruction", "input_fields", "output_field"}
@@ -27,15 +28,20 @@ _new = object.__new__
 
 def proposal_to_doc(prop: Proposal) -> dict[str, Any]:
     """Only fields that differ from the defaults: files ~30% smaller, parsed that much faster."""
-    return {k: v for k, v in prop.to_dict().items()
-            if k in ("id", "dataset", "task") or v != _DEFAULTS.get(k)}
+    doc = {k: v for k, v in vars(prop).items()
+           if k in _FIELDS and (k not in _DEFAULTS or k == "id" or v != _DEFAULTS[k])}
+    doc["task"] = prop.task.to_dict()  # vars(), not asdict(): no deep copy of every field
+    if prop.verdicts:
+        doc["verdicts"] = [{"rule": v.rule, "ok": v.ok, "reason": v.reason, "level": v.level}
+                           for v in prop.verdicts]
+    return doc
 
 
 def proposal_from_doc(doc: dict[str, Any]) -> Proposal:
     """Proposal.from_dict without its per-field overhead (50k proposals load ~3x faster)."""
     data = _DEFAULTS.copy()
     data.update(doc)
-    if len(data) != len(_DEFAULTS):
+    if len(data) != len(_FIELDS):
         return Proposal.from_dict(doc)  # unknown keys: let the model filter them
     task = doc["task"]
     if task.keys() == _TASK_KEYS:
