@@ -3,6 +3,8 @@
 One function for the CLI and the TUI (which calls it from a worker thread: on_progress is
 called from that thread, cancel is a threading.Event). Each dataset config is read once and
 applied to all of its tasks; memory holds one row, the writers' buffers and the dedupe hashes.
+Rows come from the proposal's split when it names one, else the sources' default (train, then
+validation, then the first split).
 """
 
 from __future__ import annotations

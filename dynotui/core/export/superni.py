@@ -9,6 +9,7 @@ are appended in chunks, so memory holds at most a chunk per task.
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring as quote
 import re
 from pathlib import Path
 from typing import Callable, Iterator
@@ -34,11 +35,12 @@ def languages(codes: list[str]) -> list[str]:
 class _TaskFile:
     def __init__(self, path: Path, info: TaskInfo) -> None:
         self.path, self.info = path, info
+        self.stem = path.stem  # ids: stem-N (task file stems are plain [a-z0-9_])
         self.first: list[dict[str, str]] = []  # held until we know they are positives
         self.pending: list[str] = []
         self.size = 0
         self.count = 0  # instances in `Instances`
-        self.opened = False
+        self.written = False  # the file exists (head written)
 
     def head(self, positives: list[dict[str, str]]) -> str:
         info = self.info
@@ -64,33 +66,29 @@ class _TaskFile:
         if len(self.first) < POSITIVE:
             self.first.append(inst)
             return
-        if not self.opened:
-            self._flush_head(self.first)
+        if not self.pending and not self.written:
+            self.pending.append(self.head(self.first))
         self._instance(inst)
         if self.size >= CHUNK:
             self._flush()
 
     def _instance(self, inst: dict[str, str]) -> None:
-        rid = f"{self.path.stem}-{self.count}"
-        text = json.dumps({"id": rid, "input": inst["input"], "output": [inst["output"]]},
-                          ensure_ascii=False)
+        text = (f'{{"id": "{self.stem}-{self.count}", "input": {quote(inst["input"])}, '
+                f'"output": [{quote(inst["output"])}]}}')
         self.pending.append(("\n  " if not self.count else ",\n  ") + text)
         self.size += len(text)
         self.count += 1
 
-    def _flush_head(self, positives: list[dict[str, str]]) -> None:
-        self.path.write_text(self.head(positives), encoding="utf-8", errors="replace")
-        self.opened = True
-
     def _flush(self) -> None:
-        with self.path.open("a", encoding="utf-8", errors="replace") as fh:
+        # one open per chunk: most task files are written whole, at close
+        with self.path.open("a" if self.written else "w", encoding="utf-8", errors="replace") as fh:
             fh.write("".join(self.pending))
-        self.pending, self.size = [], 0
+        self.pending, self.size, self.written = [], 0, True
 
     def close(self) -> None:
-        if not self.opened:
+        if not self.count:
             keep = max(0, min(POSITIVE, len(self.first) - 1))
-            self._flush_head(self.first[:keep])
+            self.pending.append(self.head(self.first[:keep]))
             for inst in self.first[keep:]:
                 self._instance(inst)
         self.pending.append("\n ]\n}\n")
