@@ -14,7 +14,11 @@ def register(sub, common: argparse.ArgumentParser) -> None:
 
     p = sub.add_parser("export", parents=[common], help="write accepted tasks as training data",
                        description="Apply the accepted tasks to their datasets' rows and write "
-                                   "the instances. " + FORMAT_HELP + ".")
+                                   "the instances. " + FORMAT_HELP + ". With --annotator NAME "
+                                   "only NAME's decisions count; otherwise --policy combines "
+                                   "everyone's. With --held-out, held-out tasks go to "
+                                   "PATH-stem.held-out.SUFFIX (files), the `test` split (hf) "
+                                   "or splits/default/test_tasks.txt (superni).")
     p.add_argument("--format", "-f", required=True, choices=FORMATS, help=FORMAT_HELP)
     p.add_argument("--out", "-o", required=True, metavar="PATH",
                    help="file (or folder for superni/hf); written atomically")
