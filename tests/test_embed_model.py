@@ -17,7 +17,8 @@ import pytest  # noqa: E402
 
 from dynotui.core.embed import cache as cache_mod  # noqa: E402
 from dynotui.core.embed import (mean_pairwise_distance, near_duplicate_groups,  # noqa: E402
-                                near_duplicate_warning, select_diverse, similar, similar_for)
+                                near_duplicate_warning, select_diverse, similar, similar_for,
+                                similar_lines, warm_up)
 from dynotui.core.embed.select import random_pick  # noqa: E402
 from dynotui.core.embed.workspace import embed_workspace, saved_groups  # noqa: E402
 from dynotui.core.errors import ConfigError  # noqa: E402
@@ -39,6 +40,7 @@ def full(tmp_path_factory):
     store = Store(workspace, annotator="ann")
     import_tasks(store, SHARED)
     props, vectors, report = embed_workspace(store)
+    assert warm_up(store) == len(props)  # the Review index: every vector now from the cache
     return SimpleNamespace(store=store, props=props, vectors=vectors, report=report)
 
 
@@ -130,7 +132,10 @@ def test_given_an_accepted_twin_when_reviewing_then_warned_and_itself_excluded(f
     assert current.id not in [h.id for h in hits]
     assert any(h.id == twin.id and h.status == "accepted" for h in hits)
     assert warning and twin.id[:8] in warning and "accepted" in warning
+    lines = similar_lines(store, current, k=3)
+    assert len(lines) == 4 and lines[0].startswith("⚠ Near-duplicate")
     store.undo()
+    assert similar_for(store, current, k=5)[1] is None  # undone: no longer accepted
 
 
 def test_given_the_cli_when_asked_for_similar_json_then_k_hits_with_status(full, capsys):

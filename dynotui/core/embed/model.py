@@ -6,9 +6,7 @@ Any sentence-transformers model name or local path can be set with `embed_model`
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 import threading
 from typing import Any
 
@@ -30,11 +28,10 @@ def model_label(name: str | None) -> str:
 
 def model_slug(name: str | None) -> str:
     """A folder name for a model's cache; the hash keeps different paths apart."""
+    from dynotui.core.store.layout import slug
+
     label = model_label(name)
-    if label == DEFAULT_MODEL:
-        return DEFAULT_MODEL
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", label).strip("._")[-40:] or "model"
-    return f"{safe}-{hashlib.sha256(label.encode()).hexdigest()[:8]}"
+    return DEFAULT_MODEL if label == DEFAULT_MODEL else slug(label, 40)
 
 
 def missing_extra(what: str = "Instruction embeddings") -> DynoError:

@@ -132,3 +132,22 @@ def similar_for(store: Any, proposal: Proposal, k: int = 5, settings: Any = None
     hits = similar(store, proposal.task.instruction, k, settings,
                    exclude=[proposal.id, *([proposal.parent] if proposal.parent else [])])
     return hits, near_duplicate_warning(hits, settings=settings)
+
+
+def describe(hit: Similar) -> str:
+    """One plain-text line for a hit (render it without markup: the instruction is untrusted)."""
+    return f"{hit.score:.2f}  {hit.status:<9} {hit.dataset}: {hit.instruction}"
+
+
+def similar_lines(store: Any, proposal: Proposal, k: int = 5, settings: Any = None) -> list[str]:
+    """For the Review pane, from a worker thread: the warning (if any) then one line per hit."""
+    hits, warning = similar_for(store, proposal, k, settings)
+    return ([f"⚠ {warning}"] if warning else []) + [describe(h) for h in hits]
+
+
+def warm_up(store: Any, settings: Any = None) -> int:
+    """Load the model and embed every stored instruction not cached yet (call from a worker
+    when Review opens, so later look-ups answer in milliseconds); returns how many were new."""
+    index = index_for(store, settings_model(settings))
+    with index._lock:
+        return index.refresh()
