@@ -128,6 +128,32 @@ def test_killed_crawl_resumes_and_sees_every_dataset_once(hub, fleet, tmp_path):
     assert stage["seen"] == N and stage["queued"] == expected[""] and stage["runs"] == 2
     queue = history(workspace).queue()
     assert len(queue) == expected[""] == len({q.key for q in queue})
+    # and generating the queue asks once per dataset and variant, and never again
+    _generate_queue_once(workspace, len(queue))
+
+
+def _generate_queue_once(workspace: Path, queued: int) -> None:
+    from llmserver import LLMServer
+
+    from dynotui.config import load_settings
+    from dynotui.core.crawllog import history
+    from dynotui.core.growth import generate_queued
+    from dynotui.core.store import Store
+
+    with LLMServer() as llm:
+        settings = load_settings(workspace=workspace)
+        settings.llm.base_url, settings.llm.model = llm.base_url, "test-model"
+        store = Store(workspace)
+        report = generate_queued(store, settings)
+        asked = [(r["messages"][-1]["content"], r["messages"][0]["content"])
+                 for r in llm.chat_requests()]
+        assert report.settled == queued and len(asked) == len(set(asked)) == 2 * queued
+        assert history(workspace).queue() == []
+        assert generate_queued(store, settings).queued == 0
+        assert len(llm.chat_requests()) == 2 * queued
+        ids = [p.id for p in store.proposals()]
+        assert len(ids) == len(set(ids)) and {p.dataset for p in store.proposals()} == \
+            {f"hub:{q}" for q in {r["id"] for r in _log(workspace) if r.get("outcome") == "queued"}}
 
 
 def test_second_crawl_skips_unchanged_and_requeues_new_revisions(hub, fleet, tmp_path):

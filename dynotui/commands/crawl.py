@@ -21,8 +21,8 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("--limit", type=int, metavar="N", help="stop after N datasets (run again to go on)")
     p.add_argument("--concurrency", type=int, default=8, metavar="N",
                    help="datasets opened at once (default 8)")
-    p.add_argument("--rows", type=int, default=10, metavar="N",
-                   help="sample rows read per split while crawling (default 10)")
+    p.add_argument("--rows", type=int, default=20, metavar="N",
+                   help="sample rows read per split while crawling (default 20)")
     p.add_argument("--dry-run", action="store_true",
                    help="list and judge from the listing only: open nothing, write nothing")
     p.add_argument("--json", action="store_true", help="print the report as JSON on stdout")

@@ -26,7 +26,7 @@ from dynotui.core.models import DatasetMeta, DatasetRef, Verdict
 
 CONCURRENCY = 8
 RETRIES = 5  # per Hub call on 429/5xx/timeouts, waiting Retry-After or 0.5, 1, 2, 4, 8 s
-CRAWL_ROWS = 10  # rows per split read while crawling: enough for the verdicts and the prompt
+CRAWL_ROWS = 20  # rows per split read while crawling: the verdicts, the prompt and the label check
 ITEM_KEYS = ("id", "sha", "lastModified", "createdAt", "downloads", "cardData", "gated",
              "disabled", "private")
 
@@ -345,8 +345,9 @@ def crawl(store: Any, settings: Any, search: str | None = None, task_category: s
 
     if sort not in SORTS:
         raise DatasetError(f"Unknown sort '{sort}'.", f"Use one of: {', '.join(SORTS)}.")
-    if limit is not None and limit < 1:
-        raise DatasetError(f"--limit must be at least 1 (got {limit}).")
+    for name, value in (("--limit", limit), ("--concurrency", concurrency), ("--rows", rows)):
+        if value is not None and value < 1:
+            raise DatasetError(f"{name} must be at least 1 (got {value}).")
     query = {"search": search or None, "task_category": task_category or None,
              "since": parse_since(since), "sort": sort}
     report = CrawlReport(stage=None, query=query, dry_run=dry_run)

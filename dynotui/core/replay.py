@@ -108,3 +108,30 @@ def select_stage(store: Any, tasks: list[Proposal], stage: int, replay: int = 0,
     marks = {p.id: Mark(stage, False) for p in current}
     marks.update({p.id: Mark(of[p.id], True) for p in replayed})
     return current + replayed, marks
+
+
+def apply_to_export(store: Any, tasks: list[Proposal], options: Any
+                    ) -> tuple[list[Proposal], dict[str, Mark]]:
+    """The export's staged selection (options.stage / replay / replay_by / seed); no stage: as is."""
+    if getattr(options, "stage", None) is None:
+        if getattr(options, "replay", None):
+            raise ExportError("--replay needs --stage K.",
+                              "Name the stage to export; `dynotui stats` lists the stages.")
+        return tasks, {}
+    return select_stage(store, tasks, int(options.stage), int(options.replay or 0),
+                        getattr(options, "replay_by", None) or "diverse", options.seed)
+
+
+def stage_suffix(mark: Mark | None) -> str:
+    """The JSON members every exported row of a staged task carries: `, "stage": K, "replay": b`."""
+    if mark is None:
+        return ""
+    return f', "stage": {int(mark.stage)}, "replay": {"true" if mark.replay else "false"}'
+
+
+def with_stage(encode: Any, mark: Mark | None) -> Any:
+    """Wrap a writer's (input, output) -> JSON object text encoder to add the stage members."""
+    suffix = stage_suffix(mark)
+    if not suffix:
+        return encode
+    return lambda inp, out: encode(inp, out)[:-1] + suffix + "}"
