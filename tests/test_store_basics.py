@@ -240,3 +240,34 @@ def test_given_stored_proposals_when_loaded_then_the_fast_path_builds_them(tmp_p
     monkeypatch.setattr(Proposal, "from_dict", classmethod(slow))
     loaded = Store(tmp_path / "ws").proposals()
     assert [(p.id, p.task, p.tokens_in) for p in loaded] == [(p.id, p.task, 10) for p in props(3)]
+
+
+def test_given_finished_session_then_next_session_continues_its_file(tmp_path):
+    ws = tmp_path / "ws"
+    first = Store(ws, annotator="ana", session="a")
+    ids = [p.id for p in first.add_proposals(props(6))]
+    first.decide_many(ids[:3], "accept")
+    live = Store(ws, annotator="ana", session="b")
+    live.decide(ids[3], "reject")  # `first` still holds its file: `live` starts its own
+    first.close()
+    later = Store(ws, annotator="ana", session="c")
+    later.decide_many(ids[4:], "skip")  # continues a file nobody writes any more
+    files = sorted(p.name for p in (ws / "decisions").rglob("*.jsonl"))
+    assert files == ["a-0001.jsonl", "b-0001.jsonl"]
+    assert [e.session for e in Store(ws).events()] == ["a"] * 3 + ["b"] + ["c"] * 2
+    assert later.undo().proposal == ids[5] and later.status(ids[3]) == "rejected"
+
+
+def test_given_file_with_torn_last_line_then_it_is_never_appended_to(tmp_path):
+    ws = tmp_path / "ws"
+    first = Store(ws, annotator="ana", session="a")
+    pid = first.add_proposals(props(1))[0].id
+    first.decide(pid, "accept")
+    first.close()
+    torn = next((ws / "decisions").rglob("a-0001.jsonl"))
+    with open(torn, "ab") as fh:
+        fh.write(b'{"proposal": "x", "act')  # as a power cut could leave it
+    before = torn.read_bytes()
+    Store(ws, annotator="ana", session="b").decide(pid, "reject")
+    assert torn.read_bytes() == before
+    assert Store(ws, annotator="ana").status(pid) == "rejected"

@@ -102,6 +102,7 @@ def test_given_sigkill_at_random_moments_then_every_reported_write_survives(tmp_
     assert reported_props <= {p.id for p in store.proposals()}
     assert killed_mid_work > KILLS * 0.8 and len(reported_events) > 200
     assert not list(ws.rglob(".*.tmp-*"))  # temp files of killed writers cleaned up
+    assert len(list((ws / "decisions").rglob("*.jsonl"))) < 20  # dead writers' files continued
 
 
 def test_given_cli_decide_killed_then_printed_ids_are_decided(tmp_path):

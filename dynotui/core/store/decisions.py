@@ -17,6 +17,8 @@ from dynotui.core.store.files import ensure_dir
 from dynotui.core.store.layout import DECISIONS, ROLL_EVENTS, SCHEMA, annotator_dir
 from dynotui.core.store.state import Ledger
 
+REUSE_SCAN = 8  # how many of the annotator's newest files a new writer tries to continue
+
 
 class DecisionFiles:
     """Reads all events files incrementally; appends this session's events to its own file."""
@@ -90,16 +92,28 @@ class DecisionFiles:
                         id=f"{int(ts * 1e6):x}-{secrets.token_hex(4)}", **fields)
 
     def _claim(self) -> EventLog:
+        """Continue a file of this annotator nobody writes any more, else start a new one."""
         folder = annotator_dir(self.workspace, self.annotator)
         ensure_dir(folder)
+        for path in sorted(folder.glob("*.jsonl"), reverse=True)[:REUSE_SCAN]:
+            log = self.logs.setdefault(path, EventLog(path))
+            if log is self.writer or path in self.broken or len(log.docs) >= ROLL_EVENTS \
+                    or not log.own():
+                continue
+            self._read(log)  # under its lock: nothing more is coming, all of it is read
+            if path not in self.broken and log.complete() and len(log.docs) < ROLL_EVENTS:
+                return log
+            log.close()
         while True:
             self._part += 1
             path = folder / f"{self.session}-{self._part:04d}.jsonl"
             header = {"schema": SCHEMA, "annotator": self.annotator, "session": self.session,
                       "created": time.time()}
             log = EventLog.create(path, header)
-            if log is not None:
-                self.logs[path] = log
+            if log is None:
+                continue
+            self.logs[path] = log
+            if log.own():  # another session may have grabbed the brand-new file first
                 return log
 
     def append(self, events: list[Decision]) -> None:

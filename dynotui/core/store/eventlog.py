@@ -4,11 +4,14 @@ Each write appends the new events with one write() and fdatasync(): O(1) whateve
 of the workspace (the atomic replace costs two more fsyncs, see bench/store.py). A SIGKILL
 cannot split one write() of a regular file, so a line is either whole or absent; readers
 only take lines that end in a newline, so a line still being written is picked up later.
-Each session claims its own file, so no two processes ever append to one file.
+A writer holds an flock on its file for as long as it writes, so no two processes ever
+append to one file; the kernel drops the lock when the writer dies, and the next session of
+that annotator may continue the file (fewer, fuller files) once it has read it whole.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 from pathlib import Path
@@ -102,14 +105,30 @@ class EventLog(Storage):
                              "This is a bug in dynotui; nothing was written.")
         self.append(new)
 
+    def own(self) -> bool:
+        """Become the file's only writer (False when a live process writes it)."""
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return False
+        self._fd = fd
+        return True
+
+    def complete(self) -> bool:
+        """Every byte read as whole lines: appending cannot glue onto a torn line."""
+        return (self.header is not None and self._fd is not None
+                and os.fstat(self._fd).st_size == self._offset)
+
     def append(self, docs: list[dict[str, Any]]) -> None:
-        """Append events; durable (fdatasync) when this returns."""
+        """Append events; durable (fdatasync) when this returns. Call own() first."""
         if not docs:
             return
         blob = "".join(json.dumps(d, ensure_ascii=False, separators=(",", ":")) + "\n"
                        for d in docs).encode()
         if self._fd is None:
-            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+            raise StoreError(f"Not the writer of {self.path}.", "This is a bug in dynotui.")
         try:
             written = os.write(self._fd, blob)  # one write: a kill leaves all or nothing
             if written != len(blob):
