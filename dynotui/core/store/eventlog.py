@@ -23,6 +23,7 @@ from dynotui.core.errors import StoreError
 from dynotui.core.store.files import MARKER, create_exclusive, file_error
 
 KIND = "events"
+_datasync = getattr(os, "fdatasync", os.fsync)  # macOS has no fdatasync
 TABLE = "events"
 
 
@@ -134,7 +135,7 @@ class EventLog(Storage):
             if written != len(blob):
                 os.ftruncate(self._fd, self._offset)
                 raise OSError(28, "short write (disk full?)")
-            os.fdatasync(self._fd)
+            _datasync(self._fd)
         except OSError as exc:
             raise StoreError(f"Cannot save the decision to {self.path}: {exc.strerror}.",
                              "Check free disk space and permissions; the decision was not "
