@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-BLOCK = 1024
+SCORES_PER_BLOCK = 8_000_000  # 32 MB of float32 scores per block, whatever n is
 
 
 class UnionFind:
@@ -39,9 +39,10 @@ class UnionFind:
         return sorted((g for g in sets.values() if len(g) > 1), key=lambda g: (-len(g), g[0]))
 
 
-def close_pairs(vectors: np.ndarray, threshold: float, block: int = BLOCK):
+def close_pairs(vectors: np.ndarray, threshold: float, block: int | None = None):
     """Yield (i, j) with i < j and vectors[i] . vectors[j] >= threshold."""
     n = len(vectors)
+    block = block or max(16, SCORES_PER_BLOCK // max(n, 1))
     for start in range(0, n, block):
         stop = min(n, start + block)
         scores = vectors[start:stop] @ vectors[start:].T  # columns from `start`: upper triangle only
@@ -53,7 +54,7 @@ def close_pairs(vectors: np.ndarray, threshold: float, block: int = BLOCK):
 
 
 def near_groups(vectors: np.ndarray, threshold: float, same: list[Any] | None = None,
-                block: int = BLOCK) -> list[list[int]]:
+                block: int | None = None) -> list[list[int]]:
     """Row groups whose members are near-duplicates (directly or through a chain).
 
     `same`: optional key per row; rows with equal keys (identical texts) are always grouped,

@@ -18,6 +18,7 @@ INSTALL_HINT = "Install it with `pip install 'dynotui[embeddings]'`; everything 
 
 _models: dict[str, Any] = {}
 _lock = threading.Lock()
+_encoding = threading.Lock()  # one encode at a time: two would only fight over the cores
 
 
 def model_label(name: str | None) -> str:
@@ -148,8 +149,8 @@ def encode(model: Any, texts: list[str], batch_size: int = BATCH_SIZE,
     step = batch_size * 4  # a few batches per call: progress reports, thread count re-checked
     for start in range(0, len(order), step):
         rows = order[start:start + step]
-        torch.set_num_threads(_threads())
-        with _autocast():
+        with _encoding, _autocast():
+            torch.set_num_threads(_threads())
             chunk = model.encode([texts[i] for i in rows], batch_size=batch_size,
                                  normalize_embeddings=True, convert_to_tensor=True,
                                  show_progress_bar=False)
