@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from hubserver import HubServer
-from tuikit import make_app, plain, select_dataset, settle, wait_for
+from tuikit import make_app, plain, select_dataset, settle, wait_detail, wait_for
 
 SAMPLES = Path(__file__).resolve().parents[1] / "dynotui" / "samples"
 
@@ -66,6 +66,5 @@ async def test_hub_source_lists_searches_and_shows_a_dataset(tmp_path, hub):
         await settle(pilot, app)
         await wait_for(pilot, lambda: [e.id for e in table.entries] == ["hub:acme/topics"])
         # Then its panel shows the card's features with ClassLabel names
-        await wait_for(pilot, lambda: "Features" in plain(app.screen.query_one("#detail")))
-        detail = plain(app.screen.query_one("#detail"))
+        detail = await wait_detail(pilot, app, "hub:acme/topics")
         assert "hub:acme/topics" in detail and "ClassLabel" in detail

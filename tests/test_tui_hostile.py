@@ -8,7 +8,7 @@ import pytest
 
 from dynotui.tui import render
 from llmserver import LLMServer, reply
-from tuikit import make_app, plain, select_dataset, settle, wait_for
+from tuikit import make_app, plain, select_dataset, settle, wait_detail, wait_for
 
 EVIL = ["[@click=app.quit]x[/]", "[/bold]", "\x1b]52;c;aGk=\x07", "\x1b]0;pwned\x07",
         "\x1b[31m", "\u202e"]
@@ -61,8 +61,7 @@ async def test_hostile_dataset_and_answer_are_shown_as_inert_text(tmp_path, llm)
         await settle(pilot, app)
         # When the dataset is shown in Browse
         await select_dataset(pilot, app, "hostile")
-        await wait_for(pilot, lambda: "Features" in plain(app.screen.query_one("#detail")))
-        assert_inert(plain(app.screen.query_one("#detail")))
+        assert_inert(await wait_detail(pilot, app, "local:"))
         # And proposals are generated and reviewed
         await pilot.press("g")
         await settle(pilot, app)

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from llmserver import LLMServer
-from tuikit import make_app, plain, select_dataset, settle, wait_for
+from tuikit import make_app, plain, select_dataset, settle, wait_detail, wait_for
 
 DATASET = "sample:local-news-summaries"
 
@@ -26,8 +26,7 @@ async def test_browse_generate_review_edit_undo_export(tmp_path, llm):
         await settle(pilot, app)
         # When I pick a bundled dataset in Browse, its panel shows the card and the features
         await select_dataset(pilot, app, "local-news-summaries")
-        await wait_for(pilot, lambda: "Features" in plain(app.screen.query_one("#detail")))
-        detail = plain(app.screen.query_one("#detail"))
+        detail = await wait_detail(pilot, app, DATASET)
         assert "apache-2.0" in detail and "summary" in detail and "First 3 rows" in detail
 
         # And press g, proposals are generated in the background and stored

@@ -93,3 +93,10 @@ def seed_workspace(workspace: Path, annotator: str = "alice") -> list:
     store.decide(props[1].id, "reject", reason="vague instruction")
     store.close()
     return props
+
+
+async def wait_detail(pilot, app, dataset_id: str) -> str:
+    """Until the Browse panel shows `dataset_id`'s metadata; returns the panel's text."""
+    detail = app.screen.query_one("#detail")
+    await wait_for(pilot, lambda: dataset_id in plain(detail) and "Features" in plain(detail))
+    return plain(detail)

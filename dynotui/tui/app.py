@@ -8,15 +8,17 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from collections import Counter
 from typing import Any
 
 from textual import on, work
+from textual.worker import get_current_worker
 from textual.app import App
 from textual.binding import Binding
 
 from dynotui.tui import jobs, render
 from dynotui.tui.commands import DynoCommands
-from dynotui.tui.messages import GenerationDone, GenerationProgress, Saved
+from dynotui.tui.messages import GenerationDone, GenerationProgress, QueueLoaded, Saved
 from dynotui.tui.themes import FALLBACK, load_themes
 from dynotui.tui.writer import StoreWriter
 
@@ -65,6 +67,10 @@ class DynoApp(App[int]):
         self.started = time.monotonic()  # the session clock on the status line
         self.meta_cache: dict[str, Any] = {}
         self.review = None  # the ReviewScreen once mounted
+        self.queue = None  # ReviewQueue, loaded in a worker
+        self.pending: Counter[str] = Counter()  # store writes not yet durable, by proposal
+        self._queue_loading = False
+        self.pending_dataset: str | None = None  # Browse asked to review it before the queue loaded
         self.browse = None
         self.writer: StoreWriter | None = None
         self.generation_cancel: threading.Event | None = None
@@ -81,6 +87,7 @@ class DynoApp(App[int]):
         self.writer = StoreWriter(lambda job, result, error: self.post_message(
             Saved(job, result, error)))
         self.switch_mode(self.start_mode or "browse")
+        self.call_after_refresh(self.load_queue)  # progress for every screen, after first frame
 
     def _load_themes(self) -> None:
         loaded = load_themes()
@@ -127,11 +134,37 @@ class DynoApp(App[int]):
             self.push_screen(HelpScreen(self.screen))
 
     def review_dataset(self, dataset: str) -> None:
-        self.switch_mode("review")
-        if self.review is not None:
+        if self.review is not None and self.queue is not None:
+            self.switch_mode("review")
             self.review.show_dataset(dataset)
         else:
-            self.call_after_refresh(lambda: self.review and self.review.show_dataset(dataset))
+            self.pending_dataset = dataset  # shown when the queue arrives
+            self.switch_mode("review")
+
+    # ---- the review queue ----------------------------------------------------------------
+    def load_queue(self, focus: str | None = None) -> None:
+        if focus is None and self._queue_loading:
+            return  # the load under way will do
+        self._queue_loading = True
+        self._load_queue(focus)
+
+    @work(thread=True, exclusive=True, group="queue", exit_on_error=False)
+    def _load_queue(self, focus: str | None) -> None:
+        queue = jobs.load_queue(self.store, self.settings.annotator)
+        if not get_current_worker().is_cancelled:
+            self.post_message(QueueLoaded(queue, focus))
+
+    @on(QueueLoaded)
+    def _queue_loaded(self, message: QueueLoaded) -> None:
+        self._queue_loading = False
+        if self.queue is not None:
+            message.queue.session = self.queue.session
+        self.queue = message.queue
+        dataset, self.pending_dataset = self.pending_dataset, None
+        if self.review is not None:
+            self.review.queue_ready(message.focus, dataset)
+        if self.browse is not None:
+            self.browse.refresh_progress()
 
     async def action_quit(self) -> None:
         if self.writer is not None and self.writer.pending:
@@ -201,8 +234,8 @@ class DynoApp(App[int]):
                         timeout=8)
         if self.browse is not None:
             self.browse.show_generation(None)
-        if self.review is not None:
-            self.review.reload()
+        current = self.review.current if self.review is not None else None
+        self.load_queue(current.id if current else None)
 
 
 def run_app(args: Any) -> int:

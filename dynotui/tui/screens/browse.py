@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from functools import partial
 
 from rich.text import Text
@@ -17,6 +18,7 @@ from dynotui.tui import jobs, render
 from dynotui.tui.messages import GenerationProgress, MetaLoaded
 from dynotui.tui.widgets.dataset_detail import entry_text, meta_text
 from dynotui.tui.widgets.dataset_table import DatasetTable
+from dynotui.tui.widgets.status import StatusLine
 
 SOURCES = [("samples", "sample"), ("local folder", "local"), ("Hub", "hub")]
 FILTER_KEYS = {"license": "license", "lang": "language", "language": "language",
@@ -85,6 +87,7 @@ class BrowseScreen(Screen):
             yield ProgressBar(id="gen-bar", show_eta=False)
             yield Static(id="gen-label")
         yield Static(id="list-status")
+        yield StatusLine(id="browse-status")
         yield Footer(compact=True)
 
     def _initial_source(self) -> str:
@@ -100,7 +103,16 @@ class BrowseScreen(Screen):
         self.query_one("#generation").display = self.app.generation_state is not None
         # After the first frame: the listing thread would otherwise compete with it for the GIL.
         self.call_after_refresh(self.refresh_list)
+        self.refresh_progress()
+        self.set_interval(1.0, self.refresh_progress)
         self.query_one(DatasetTable).focus()
+
+    def refresh_progress(self) -> None:
+        """The review progress line (the same as on Review), for the highlighted dataset."""
+        entry = self.query_one(DatasetTable).current
+        app = self.app
+        self.query_one(StatusLine).show(app.queue, entry.id if entry else None,
+                                        sum(app.pending.values()), time.monotonic() - app.started)
 
     # ---- listing ---------------------------------------------------------------------------
     def refresh_list(self) -> None:
@@ -169,6 +181,7 @@ class BrowseScreen(Screen):
 
     def _show_detail(self) -> None:
         self._detail_timer = None
+        self.refresh_progress()
         entry = self.query_one(DatasetTable).current
         detail = self.query_one("#detail", Static)
         if entry is None:

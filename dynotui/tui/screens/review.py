@@ -15,7 +15,7 @@ from textual.widgets import Footer, Static
 
 from dynotui.core.models import Proposal
 from dynotui.tui import jobs, render
-from dynotui.tui.messages import MetaLoaded, QueueLoaded, Saved
+from dynotui.tui.messages import MetaLoaded, Saved
 from dynotui.tui.widgets.proposal import proposal_text, queue_line, samples_text
 from dynotui.tui.widgets.status import StatusLine
 from dynotui.tui.writer import Job
@@ -43,8 +43,6 @@ class ReviewScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__(id="review")
-        self.queue = None
-        self.pending: Counter[str] = Counter()
         self.shown_at = time.monotonic()
         self.similar_hook = None  # callable(text) -> list[str], set when embeddings are on
 
@@ -60,26 +58,31 @@ class ReviewScreen(Screen):
 
     def on_mount(self) -> None:
         self.app.review = self
-        self.reload()
+        if self.queue is None:
+            self.reload()
+        else:
+            self.queue_ready(self.app.pending_dataset)
         self.set_interval(1.0, self.refresh_status)
 
-    # ---- loading -------------------------------------------------------------------------
+    @property
+    def queue(self):
+        return self.app.queue  # shared with Browse's progress line
+
+    @property
+    def pending(self) -> Counter:
+        return self.app.pending
+
     def reload(self, focus: str | None = None) -> None:
-        self._load(focus)
+        self.app.load_queue(focus)
 
-    @work(thread=True, exclusive=True, group="queue", exit_on_error=False)
-    def _load(self, focus: str | None) -> None:
-        queue = jobs.load_queue(self.app.store, self.app.settings.annotator)
-        self.post_message(QueueLoaded(queue, focus))
-
-    @on(QueueLoaded)
-    def _queue_loaded(self, message: QueueLoaded) -> None:
-        old, self.queue = self.queue, message.queue
-        if old is not None:
-            self.queue.session = old.session
-        if message.focus:
-            self.queue.go(message.focus)
-        self.show_current()
+    def queue_ready(self, focus: str | None = None, dataset: str | None = None) -> None:
+        """The app (re)loaded the queue: show `focus`, else `dataset`'s first undecided."""
+        if focus:
+            self.queue.go(focus)
+        if dataset:
+            self.show_dataset(dataset)
+        else:
+            self.show_current()
 
     def show_dataset(self, dataset: str) -> None:
         """Jump to the first undecided proposal of `dataset` (from Browse)."""
@@ -144,7 +147,8 @@ class ReviewScreen(Screen):
 
     def refresh_status(self) -> None:
         status = self.query_one(StatusLine)
-        status.show(self.queue, self.current, sum(self.pending.values()),
+        current = self.current
+        status.show(self.queue, current.dataset if current else None, sum(self.pending.values()),
                     time.monotonic() - self.app.started)
 
     @work(thread=True, group="meta", exit_on_error=False)

@@ -32,7 +32,7 @@ class StatusLine(Widget):
             self._text = text
             self.refresh()
 
-    def show(self, queue, current, pending: int, elapsed: float = 0.0) -> None:
+    def show(self, queue, dataset: str | None, pending: int, elapsed: float = 0.0) -> None:
         out = Text(end="", no_wrap=True, overflow="ellipsis")
         if queue is None:
             out.append("loading…", style="dim")
@@ -43,9 +43,9 @@ class StatusLine(Widget):
         else:
             out.append("saved ✓", style="green")
         out.append(" │ ", style="dim")
-        if current is not None:
-            tally = queue.datasets.get(current.dataset)
-            out.append_text(render.line(current.dataset, style="bold", limit=32))
+        if dataset is not None:
+            tally = queue.datasets.get(dataset)
+            out.append_text(render.line(dataset, style="bold", limit=32))
             if tally:
                 out.append(f" {tally.done}/{tally.total} ({tally.left} left)")
             out.append(" │ ", style="dim")
