@@ -264,7 +264,7 @@ def test_bad_options_are_clear_errors(tmp_path):
         _crawl(tmp_path / "ws", sort="stars")
 
 
-def test_cli_json_report(hub, fleet, tmp_path):
+def test_cli_json_report(hub, fleet, tmp_path, capsys):
     workspace = tmp_path / "ws"
     out = subprocess.run([sys.executable, "-m", "dynotui", "crawl", "--json", "--search", "org4",
                           "--limit", "12"], env={**os.environ, "DYNOTUI_WORKSPACE": str(workspace)},
@@ -272,3 +272,9 @@ def test_cli_json_report(hub, fleet, tmp_path):
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert data["seen"] == 12 and data["stage"] == 1 and data["stopped"] == "limit"
+    from dynotui.cli import main
+
+    assert main(["crawl", "--stages", "--workspace", str(workspace)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("stage 1 ") and "[search=org4, sort=downloads]" in lines[0]
+    assert "seen 12," in lines[0] and "generated 0" in lines[0]

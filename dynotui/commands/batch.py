@@ -88,6 +88,8 @@ def _write(args, store, settings) -> tuple[dict, list[str]]:
 def run(args: argparse.Namespace) -> int:
     from rich.text import Text
 
+    from dynotui.tui.render import visible
+
     from dynotui.commands._util import console, open_store, print_json, settings_from
     from dynotui.core import batchapi
     from dynotui.core.batch import ingest
@@ -122,5 +124,5 @@ def run(args: argparse.Namespace) -> int:
     else:
         out = console()
         for line in lines:
-            out.print(Text(line))  # paths and reasons can hold untrusted text: no markup
+            out.print(Text(visible(line)), soft_wrap=True)  # untrusted text: inert
     return 0

@@ -25,8 +25,24 @@ def register(sub, common: argparse.ArgumentParser) -> None:
                    help="sample rows read per split while crawling (default 20)")
     p.add_argument("--dry-run", action="store_true",
                    help="list and judge from the listing only: open nothing, write nothing")
+    p.add_argument("--stages", action="store_true",
+                   help="list the crawl stages (date, query, counts) instead of crawling")
     p.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
     p.set_defaults(func=run)
+
+
+def stage_lines(stages: list[dict]) -> list[str]:
+    """One line per crawl stage; shared with `dynotui stats`."""
+    lines = []
+    for s in stages:
+        query = ", ".join(f"{k}={v}" for k, v in (s.get("query") or {}).items() if v) or "all"
+        skipped = sum(s["skipped"].values())
+        reasons = ", ".join(f"{k} {n}" for k, n in sorted(s["skipped"].items(), key=lambda kv: -kv[1]))
+        lines.append(f"stage {s['stage']}  {str(s['date'])[:16]}  [{query}]  seen {s['seen']:,}, "
+                     f"queued {s['queued']:,}, generated {s['generated']:,}, unchanged "
+                     f"{s['unchanged']:,}, failed {s['failed']:,}, skipped {skipped:,}"
+                     + (f" ({reasons})" if reasons else ""))
+    return lines
 
 
 def summary(report) -> list[str]:
@@ -60,11 +76,23 @@ def run(args: argparse.Namespace) -> int:
 
     from rich.text import Text
 
+    from dynotui.tui.render import visible
+
     from dynotui.commands._util import console, open_store, print_json, settings_from
     from dynotui.core.crawl import crawl
 
     settings = settings_from(args)
     store = open_store(args)
+    if args.stages:
+        from dynotui.core.crawllog import stage_summaries
+
+        stages = stage_summaries(store.workspace)
+        if args.json:
+            print_json(stages)
+        else:
+            for line in stage_lines(stages) or ["no crawl stages yet: run `dynotui crawl`"]:
+                console().print(Text(visible(line)), soft_wrap=True)
+        return 0
     err = console(stderr=True)
     stop = threading.Event()
     status = err.status("crawling", spinner="dots") if err.is_terminal else None
@@ -89,5 +117,5 @@ def run(args: argparse.Namespace) -> int:
     else:
         out = console()
         for line in summary(report):
-            out.print(Text(line))  # reasons can quote untrusted card text: no markup
+            out.print(Text(visible(line)), soft_wrap=True)  # untrusted card text: inert
     return 1 if report.stopped == "error" else 0
