@@ -29,12 +29,13 @@ def settings_model(settings: Any = None, model: str | None = None) -> str | None
 
 
 def settings_threshold(settings: Any = None, threshold: float | None = None) -> float:
-    value = threshold if threshold is not None else getattr(settings, "near_duplicate", 0.9)
     from dynotui.core.errors import ConfigError
 
-    if not isinstance(value, (int, float)) or not 0 < float(value) <= 1:
-        raise ConfigError(f"near_duplicate must be a cosine between 0 and 1 (got {value!r}).",
-                          "Set near_duplicate in the config, e.g. near_duplicate = 0.9.")
+    value = threshold if threshold is not None else getattr(settings, "near_duplicate", 0.9)
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < float(value) <= 1:
+        where = "--threshold" if threshold is not None else "near_duplicate"
+        raise ConfigError(f"{where} must be a cosine above 0 and at most 1 (got {value!r}).",
+                          "For example 0.9 (set near_duplicate = 0.9 in the config file).")
     return float(value)
 
 
