@@ -57,6 +57,9 @@ from dynotui.core.embed import near_duplicate_stats
 store = Store(sys.argv[1])
 store.add_proposals([Proposal(dataset="sample:x", task=Task("Say hi.", ["a"], "b"))])
 print(near_duplicate_stats(store))
+print(near_duplicate_stats(store, compute=True))
 """, str(tmp_path))
     assert out.returncode == 0, out.stderr
-    assert "'available': False" in out.stdout and "dynotui[embeddings]" in out.stdout
+    first, second = out.stdout.splitlines()
+    assert first == "None"  # nothing on file, nothing computed
+    assert "'available': False" in second and "dynotui[embeddings]" in second

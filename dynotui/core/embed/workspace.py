@@ -109,8 +109,14 @@ def near_duplicate_groups(store: Any, threshold: float | None = None, model: str
     return groups
 
 
-def near_duplicate_stats(store: Any, settings: Any = None, compute: bool = True) -> dict[str, Any]:
-    """The `duplicates.near` figures for `stats`: from file, computed, or why they are missing."""
+def near_duplicate_stats(store: Any, settings: Any = None, compute: bool = False
+                         ) -> dict[str, Any] | None:
+    """The `duplicates.near` figures for `stats`.
+
+    compute=False: only groups already on file for exactly these proposals (never loads the
+    model; None when there are none). compute=True: embeds what is new and groups; when that
+    cannot be done, says why instead of failing the whole stats.
+    """
     from dynotui.core.embed.model import INSTALL_HINT, available
 
     try:
@@ -122,6 +128,4 @@ def near_duplicate_stats(store: Any, settings: Any = None, compute: bool = True)
     except Exception as exc:  # stats must still print everything else
         message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
         return {"available": False, "error": message, "hint": getattr(exc, "hint", "")}
-    if groups is None:
-        return {"available": False, "hint": "Run `dynotui stats` without --no-embeddings."}
-    return {"available": True, **groups.stats()}
+    return None if groups is None else {"available": True, **groups.stats()}
