@@ -158,3 +158,12 @@ def test_given_two_processes_adding_at_once_when_read_then_nothing_lost(tmp_path
     found = VectorCache(tmp_path, None).lookup([text_key(f"{n}-{i}") for n in (1, 2) for i in range(20)])
     assert len(found) == 40
     assert float(found[text_key("2-5")][0]) == pytest.approx(2.05)
+
+
+def test_given_an_unwritable_cache_folder_when_caching_then_a_clear_store_error(tmp_path):
+    from dynotui.core.errors import StoreError
+
+    (tmp_path / "embeddings").write_text("a file where the folder should be")
+    with pytest.raises(StoreError) as err:
+        VectorCache(tmp_path, None).add([text_key("a")], unit(np.ones((1, 4))))
+    assert "embedding cache" in err.value.message and "permissions" in err.value.hint

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from dynotui.core.embed.model import model_label, model_slug
+from dynotui.core.errors import StoreError
 from dynotui.core.store.files import atomic_write, clean_temp_files
 
 EMBEDDINGS = "embeddings"
@@ -121,14 +122,18 @@ class VectorCache:
         """Store new vectors as one shard (durable on return)."""
         if not keys:
             return
-        self.dir.mkdir(parents=True, exist_ok=True)
-        meta = self.dir / "model.json"
-        if not meta.exists():
-            atomic_write(meta, json.dumps({"model": self.label, "dim": int(vectors.shape[1])}).encode())
         karr = np.array(keys, dtype=KEY_DTYPE)
         varr = np.ascontiguousarray(vectors, dtype=np.float32)
         name = f"shard-{time.time_ns()}-{os.getpid()}-{secrets.token_hex(3)}.npz"
-        atomic_write(self.dir / name, _npz_bytes(karr, varr))
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            meta = self.dir / "model.json"
+            if not meta.exists():
+                atomic_write(meta, json.dumps({"model": self.label, "dim": int(varr.shape[1])}).encode())
+            atomic_write(self.dir / name, _npz_bytes(karr, varr))
+        except OSError as exc:
+            raise StoreError(f"Cannot write the embedding cache in {self.dir}: {exc.strerror or exc}.",
+                             "Check the workspace folder's permissions and free space.") from exc
         with self._lock:
             if self.dim is not None and varr.shape[1] != self.dim:
                 self._reset()

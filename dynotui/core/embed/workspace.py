@@ -18,6 +18,7 @@ from dynotui.core.embed.cache import model_dir, text_key
 from dynotui.core.embed.groups import NearGroups, near_groups
 from dynotui.core.embed.model import model_label
 from dynotui.core.embed.vectors import EmbedReport, embed_texts
+from dynotui.core.errors import StoreError
 from dynotui.core.models import Proposal
 from dynotui.core.store.files import atomic_write
 
@@ -104,8 +105,12 @@ def near_duplicate_groups(store: Any, threshold: float | None = None, model: str
                         [[props[i].id for i in g] for g in rows])
     data = {"key": _ids_key([p.id for p in props]), **groups.to_dict()}
     path = _groups_path(Path(store.workspace), model, threshold)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, json.dumps(data).encode())
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, json.dumps(data).encode())
+    except OSError as exc:
+        raise StoreError(f"Cannot save the near-duplicate groups to {path}: {exc.strerror or exc}.",
+                         "Check the workspace folder's permissions and free space.") from exc
     return groups
 
 
