@@ -64,6 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("dynotui: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `dynotui stats --json | head`: the reader left; quiet, like other Unix tools.
+        sys.stderr.close()
+        return 141
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 from dynotui.core.errors import ExportError
-from dynotui.core.store.files import _pid_alive as pid_alive
+from dynotui.core.store.files import pid_alive
 from dynotui.core.store.files import fsync_dir
 
 TMP_MARK = ".dynotui-tmp-"

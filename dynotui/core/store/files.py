@@ -115,7 +115,7 @@ def create_exclusive(path: Path, data: bytes) -> bool:
     return True
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -142,7 +142,7 @@ def clean_temp_files(folder: Path, max_age: float = 3600.0) -> list[Path]:
             old = now - entry.stat().st_mtime > max_age
         except FileNotFoundError:
             continue
-        if pid <= 0 or old or not _pid_alive(pid):
+        if pid <= 0 or old or not pid_alive(pid):
             try:
                 os.unlink(entry.path)
                 removed.append(Path(entry.path))
