@@ -213,3 +213,28 @@ def test_cli_write_and_ingest(llm, tmp_path):
                              env={**env, "DYNOTUI_MODEL": ""}, capture_output=True, text=True,
                              timeout=120)
     assert missing.returncode == 2 and "needs a model name" in missing.stderr
+
+
+def test_an_unreachable_batch_api_is_a_clear_error(tmp_path):
+    import socket
+
+    from dynotui.core import batchapi
+    from dynotui.core.errors import ConfigError, LLMError
+
+    store, _ = queue_samples(tmp_path / "ws", ["sst-mini"])
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()  # nothing listens here now
+    from dynotui.config import load_settings
+
+    settings = load_settings(workspace=tmp_path / "ws")
+    settings.llm.base_url, settings.llm.retries, settings.llm.model = \
+        f"http://127.0.0.1:{port}/v1", 0, "m"
+    (tmp_path / "r.jsonl").write_text('{"custom_id": "x"}\n')
+    with pytest.raises(LLMError, match=f"Submitting the batch at http://127.0.0.1:{port}/v1 failed"):
+        batchapi.submit(store, settings, tmp_path / "r.jsonl")
+    with pytest.raises(ConfigError, match="No submitted batch"):
+        batchapi.status(store, settings)
+    with pytest.raises(ConfigError, match="No requests in"):
+        batchapi.submit(store, settings, tmp_path / "missing.jsonl")

@@ -31,20 +31,6 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=run)
 
 
-def stage_lines(stages: list[dict]) -> list[str]:
-    """One line per crawl stage; shared with `dynotui stats`."""
-    lines = []
-    for s in stages:
-        query = ", ".join(f"{k}={v}" for k, v in (s.get("query") or {}).items() if v) or "all"
-        skipped = sum(s["skipped"].values())
-        reasons = ", ".join(f"{k} {n}" for k, n in sorted(s["skipped"].items(), key=lambda kv: -kv[1]))
-        lines.append(f"stage {s['stage']}  {str(s['date'])[:16]}  [{query}]  seen {s['seen']:,}, "
-                     f"queued {s['queued']:,}, generated {s['generated']:,}, unchanged "
-                     f"{s['unchanged']:,}, failed {s['failed']:,}, skipped {skipped:,}"
-                     + (f" ({reasons})" if reasons else ""))
-    return lines
-
-
 def summary(report) -> list[str]:
     what = "Dry run" if report.dry_run else f"Stage {report.stage}"
     state = ("listing exhausted" if report.finished else
@@ -84,13 +70,13 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     store = open_store(args)
     if args.stages:
-        from dynotui.core.crawllog import stage_summaries
+        from dynotui.core.crawllog import stage_line, stage_summaries
 
         stages = stage_summaries(store.workspace)
         if args.json:
             print_json(stages)
         else:
-            for line in stage_lines(stages) or ["no crawl stages yet: run `dynotui crawl`"]:
+            for line in [stage_line(x) for x in stages] or ["no crawl stages yet: run `dynotui crawl`"]:
                 console().print(Text(visible(line)), soft_wrap=True)
         return 0
     err = console(stderr=True)

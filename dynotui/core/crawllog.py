@@ -216,5 +216,15 @@ def stage_summaries(workspace: str | Path) -> list[dict[str, Any]]:
     return history(workspace).stages()
 
 
+def stage_line(s: dict[str, Any]) -> str:
+    """One crawl stage as a line of text (`dynotui crawl --stages`, `dynotui stats`, the app)."""
+    query = ", ".join(f"{k}={v}" for k, v in (s.get("query") or {}).items() if v) or "all"
+    skipped = sum(s["skipped"].values())
+    reasons = ", ".join(f"{k} {n}" for k, n in sorted(s["skipped"].items(), key=lambda kv: -kv[1]))
+    return (f"stage {s['stage']}  {str(s['date'])[:16]}  [{query}]  seen {s['seen']:,}, "
+            f"queued {s['queued']:,}, generated {s['generated']:,}, unchanged {s['unchanged']:,}, "
+            f"failed {s['failed']:,}, skipped {skipped:,}" + (f" ({reasons})" if reasons else ""))
+
+
 def now() -> float:
     return time.time()
