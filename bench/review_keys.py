@@ -87,14 +87,15 @@ async def measure(app: App, step, keys: int) -> list[float]:
     return out
 
 
-async def bench_bare(keys: int) -> list[float]:
+async def bench_bare(keys: int, size: tuple[int, int]) -> list[float]:
     app = Bare()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.pause()
         return await measure(app, app.action_step, keys)
 
 
-async def bench_review(workspace: Path, keys: int) -> tuple[list[float], list[float], float]:
+async def bench_review(workspace: Path, keys: int, size: tuple[int, int] = (120, 40)
+                       ) -> tuple[list[float], list[float], float]:
     from dynotui.config import load_settings
     from dynotui.core.store import Store
     from dynotui.tui.app import DynoApp
@@ -103,7 +104,7 @@ async def bench_review(workspace: Path, keys: int) -> tuple[list[float], list[fl
     store = Store(workspace, annotator="bench")
     app = DynoApp(settings, store, start="review")
     durable: list[float] = []
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=size) as pilot:
         t0 = time.perf_counter()
         while app.review is None or app.review.queue is None:
             await asyncio.sleep(0.01)
@@ -142,14 +143,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--proposals", type=int, default=50_000)
     parser.add_argument("--keys", type=int, default=200)
+    parser.add_argument("--size", default="120x40", help="terminal WIDTHxHEIGHT")
     args = parser.parse_args()
+    size = tuple(int(n) for n in args.size.split("x"))
     workspace = Path(tempfile.mkdtemp(prefix="dynotui-bench-review-"))
     try:
         t0 = time.perf_counter()
         seed(workspace, args.proposals)
         print(f"seeded {args.proposals:,} proposals in {time.perf_counter() - t0:.1f} s")
-        bare = asyncio.run(bench_bare(args.keys))
-        ms, durable, load = asyncio.run(bench_review(workspace, args.keys))
+        bare = asyncio.run(bench_bare(args.keys, size))
+        ms, durable, load = asyncio.run(bench_review(workspace, args.keys, size))
+        print(f"terminal {args.size}")
         print(f"review queue of {args.proposals:,} loaded (worker) in {load:.2f} s")
         print(summary("baseline: bare Static+DataTable", bare))
         print(summary("dynotui: accept -> next on screen", ms))

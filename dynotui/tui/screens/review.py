@@ -16,7 +16,8 @@ from textual.widgets import Footer, Static
 from dynotui.core.models import Proposal
 from dynotui.tui import jobs, render
 from dynotui.tui.messages import MetaLoaded, Saved
-from dynotui.tui.widgets.proposal import proposal_text, queue_line, samples_text
+from dynotui.tui.widgets.proposal import proposal_text, samples_text
+from dynotui.tui.widgets.queue_strip import QueueStrip
 from dynotui.tui.widgets.status import StatusLine
 from dynotui.tui.writer import Job
 
@@ -49,7 +50,7 @@ class ReviewScreen(Screen):
     def compose(self) -> ComposeResult:
         yield StatusLine(id="review-status")
         with Horizontal(id="review-body"):
-            yield Static(id="queue-strip")
+            yield QueueStrip(id="queue-strip")
             with VerticalScroll(id="proposal-pane", can_focus=False):
                 yield Static("loading proposals…", id="proposal")
             with VerticalScroll(id="samples-pane", can_focus=False):
@@ -112,7 +113,7 @@ class ReviewScreen(Screen):
                      if self.queue is not None else "loading proposals…")
             self.query_one("#proposal", Static).update(Text(empty, style="dim"))
             self.query_one("#samples", Static).update("")
-            self.query_one("#queue-strip", Static).update("")
+            self.query_one(QueueStrip).show(None)
             self.refresh_status()
             return
         meta = self.app.meta_cache.get(jobs.meta_key(p.dataset, p.config))
@@ -134,16 +135,9 @@ class ReviewScreen(Screen):
             self.pending[p.id] > 0, meta, similar))
 
     def _render_strip(self) -> None:
-        strip = self.query_one("#queue-strip", Static)
-        if not strip.display or self.queue is None:
-            return
-        height = max(3, self.size.height - 3)
-        lines = Text(end="")
-        for n, (i, p, status) in enumerate(self.queue.window(height)):
-            if n:
-                lines.append("\n")
-            lines.append_text(queue_line(i, p, status, i == self.queue.pos, 28))
-        strip.update(lines)
+        strip = self.query_one(QueueStrip)
+        if strip.display:
+            strip.show(self.queue)
 
     def refresh_status(self) -> None:
         status = self.query_one(StatusLine)
