@@ -103,7 +103,7 @@ def test_killed_crawl_resumes_and_sees_every_dataset_once(hub, fleet, tmp_path):
     # and the same crawl is run again
     report = _crawl(workspace)
     # then the second run continued the same stage and finished the listing
-    assert report.resumed and report.finished and report.stage == 1
+    assert report.resumed and report.finished and report.stage == 1, report.error
     assert report.seen == N - len(first)  # it recorded only what the killed run had not
     records = [r for r in _log(workspace) if r["t"] == "seen"]
     ids = Counter(r["id"] for r in records)

@@ -76,7 +76,8 @@ def run(args: argparse.Namespace) -> int:
         if args.json:
             print_json(stages)
         else:
-            for line in [stage_line(x) for x in stages] or ["no crawl stages yet: run `dynotui crawl`"]:
+            lines = [stage_line(x) for x in stages] or ["no crawl stages yet: run `dynotui crawl`"]
+            for line in lines:
                 console().print(Text(visible(line)), soft_wrap=True)
         return 0
     err = console(stderr=True)

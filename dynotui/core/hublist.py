@@ -7,7 +7,6 @@ Retry-After), but hands each page and its `Link: next` URL back to the caller.
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -25,9 +24,11 @@ class Page:
 
 
 def endpoint() -> str:
-    from huggingface_hub import constants
+    """The Hub URL from HF_ENDPOINT now (the libraries read it, and offline mode, at import)."""
+    from dynotui.core.sources.hub import endpoint as hub_endpoint, sync_env
 
-    return (os.environ.get("HF_ENDPOINT") or constants.ENDPOINT).rstrip("/")
+    sync_env()
+    return hub_endpoint()
 
 
 def first_request(search: str | None, task_category: str | None, sort: str
@@ -49,6 +50,9 @@ def fetch_page(url: str, params: dict[str, Any] | None = None, retries: int = 5)
     """One listing page; transient errors are retried by huggingface_hub's backoff."""
     from huggingface_hub.utils import build_hf_headers, hf_raise_for_status, http_backoff
 
+    from dynotui.core.sources.hub import sync_env
+
+    sync_env()  # offline mode and endpoint as the environment says now, not at import
     try:
         response = http_backoff("GET", url, params=params, headers=build_hf_headers(),
                                 max_retries=retries, base_wait_time=0.5, max_wait_time=8,
