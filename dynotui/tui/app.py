@@ -69,7 +69,9 @@ class DynoApp(App[int]):
         self.review = None  # the ReviewScreen once mounted
         self.queue = None  # ReviewQueue, loaded in a worker
         self.pending: Counter[str] = Counter()  # store writes not yet durable, by proposal
+        self.overrides: dict[str, str] = {}  # statuses set in this session, newest last
         self._queue_loading = False
+        self._queue_loaded_at = 0.0
         self.pending_dataset: str | None = None  # Browse asked to review it before the queue loaded
         self.browse = None
         self.writer: StoreWriter | None = None
@@ -159,6 +161,8 @@ class DynoApp(App[int]):
         self._queue_loading = False
         if self.queue is not None:
             message.queue.session = self.queue.session
+        for pid, status in self.overrides.items():  # this session's decisions win over the
+            message.queue.set_status(pid, status)  # store's view from when loading began
         self.queue = message.queue
         dataset, self.pending_dataset = self.pending_dataset, None
         if self.review is not None:
@@ -219,6 +223,8 @@ class DynoApp(App[int]):
     @on(GenerationProgress)
     def _generation_progress(self, message: GenerationProgress) -> None:
         self.generation_state = message
+        if message.done and time.monotonic() - self._queue_loaded_at > 5.0:
+            self._reload_keeping_place()  # new proposals reach the queue while it runs
         if self.browse is not None:
             self.browse.show_generation(message)
 
@@ -234,7 +240,11 @@ class DynoApp(App[int]):
                         timeout=8)
         if self.browse is not None:
             self.browse.show_generation(None)
+        self._reload_keeping_place()
+
+    def _reload_keeping_place(self) -> None:
         current = self.review.current if self.review is not None else None
+        self._queue_loaded_at = time.monotonic()
         self.load_queue(current.id if current else None)
 
 

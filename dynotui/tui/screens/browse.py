@@ -266,7 +266,7 @@ class BrowseScreen(Screen):
             return
         self.query_one("#gen-bar", ProgressBar).update(total=max(state.total, 1),
                                                         progress=state.done)
-        label = Text(f" {state.done}/{state.total} datasets · {state.tokens:,} tokens · "
+        label = Text(f" {state.done}/{state.total} calls · {state.tokens:,} tokens · "
                      f"${state.cost:.4f} · Esc cancels ", no_wrap=True)
         label.append_text(render.line(state.label, style="dim", limit=40))
         self.query_one("#gen-label", Static).update(label)

@@ -168,6 +168,12 @@ class ReviewScreen(Screen):
         self.show_current()
 
     # ---- actions ---------------------------------------------------------------------------
+    def _set_status(self, pid: str, status: str) -> None:
+        """Every status change goes through here: a queue reloaded from the store while a
+        write is on its way gets these re-applied (see DynoApp._queue_loaded)."""
+        self.queue.set_status(pid, status)
+        self.app.overrides[pid] = status
+
     def _submit(self, kind: str, pid: str, call, **info) -> None:
         self.pending[pid] += 1
         self.app.writer.submit(Job(kind, pid, call, info))
@@ -185,7 +191,7 @@ class ReviewScreen(Screen):
             return store.status(p.id)
 
         self._submit("decide", p.id, call, before=before, action=action)
-        self.queue.set_status(p.id, status)
+        self._set_status(p.id, status)
         self.queue.session[action] += 1
         self.queue.advance()
         self.show_current()
@@ -247,7 +253,7 @@ class ReviewScreen(Screen):
         store, seconds = self.app.store, round(time.monotonic() - self.shown_at, 3)
         self._submit("edit", p.id, lambda: store.edit(p.id, task, seconds=seconds),
                      before=self.queue.status.get(p.id, "undecided"))
-        self.queue.set_status(p.id, "edited")
+        self._set_status(p.id, "edited")
         self.queue.session["edit"] += 1
         self.queue.advance()
         self.show_current()
@@ -268,12 +274,12 @@ class ReviewScreen(Screen):
             self.notify(render.message(f"Not saved ({job.kind}): {message.error}"),
                         severity="error", markup=False, timeout=10)
             if queue and job.kind == "decide":
-                queue.set_status(job.pid, job.info["before"])
+                self._set_status(job.pid, job.info["before"])
             elif queue and job.kind == "edit":
-                queue.set_status(job.pid, job.info["before"])
+                self._set_status(job.pid, job.info["before"])
         elif job.kind == "decide" and queue:
             changed = queue.status.get(job.pid) != message.result
-            queue.set_status(job.pid, message.result)
+            self._set_status(job.pid, message.result)
             if not changed:  # the optimistic display was right: only the save mark changes
                 self.refresh_status()
                 if self.current is not None and self.current.id == job.pid:
@@ -296,16 +302,20 @@ class ReviewScreen(Screen):
         if undone is None:
             self.notify("Nothing to undo.", markup=False)
             return
+        self.app.overrides.update(statuses)
+        session = self.queue.session if self.queue else None
+        if session is not None and undone.session == self.app.store.session \
+                and session[undone.action] > 0:
+            session[undone.action] -= 1  # the session counts what stands, not what was undone
         if undone.action == "edit":
             self.reload(focus=undone.proposal)  # the old version comes back into the queue
         elif self.queue:
             for pid, status in statuses.items():
-                self.queue.set_status(pid, status)
+                self._set_status(pid, status)
             if undone.action == "flag":
                 self.queue.flagged.discard(undone.proposal)
             elif undone.action == "unflag":
                 self.queue.flagged.add(undone.proposal)
-            self.queue.session["undo"] += 1
             self.queue.go(undone.proposal)
             self.show_current()
         self.notify(render.message(f"Undid {undone.action}."), markup=False, timeout=2)

@@ -55,10 +55,10 @@ class DatasetTable(DataTable):
 
     def on_mount(self) -> None:
         self.add_column("", key="mark", width=1)
-        self.add_column("dataset", key="name", width=30)
-        self.add_column("license", key="license", width=12)
-        self.add_column("lang", key="lang", width=6)
-        self.add_column("task", key="task", width=18)
+        self.add_column("dataset", key="name", width=26)
+        self.add_column("license", key="license", width=10)
+        self.add_column("lang", key="lang", width=4)
+        self.add_column("task", key="task", width=14)
         self.add_column("ok", key="ok", width=3)
 
     def reset(self, fetch: Fetch, keep: Callable[[DatasetEntry], bool] | None = None) -> None:
