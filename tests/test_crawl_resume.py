@@ -278,3 +278,16 @@ def test_cli_json_report(hub, fleet, tmp_path, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 1 and lines[0].startswith("stage 1 ") and "[search=org4, sort=downloads]" in lines[0]
     assert "seen 12," in lines[0] and "generated 0" in lines[0]
+
+
+def test_a_second_crawl_at_the_same_time_is_refused(hub, tmp_path):
+    from filelock import FileLock
+
+    from dynotui.core.errors import StoreError
+
+    workspace = tmp_path / "ws"
+    (workspace / "crawl").mkdir(parents=True)
+    with FileLock(str(workspace / "crawl" / ".lock")):
+        with pytest.raises(StoreError, match="Another crawl is running"):
+            _crawl(workspace, search="org5")
+    assert _crawl(workspace, search="org5").finished
