@@ -74,7 +74,9 @@ class SimilarIndex:
             query = self._vector(text)
             scores = self.vectors @ query
             skip = set(exclude)
-            order = np.argsort(-scores, kind="stable")
+            want = min(len(scores), k + len(skip))
+            top = np.argpartition(-scores, want - 1)[:want]
+            order = top[np.argsort(-scores[top], kind="stable")]
             hits: list[Similar] = []
             for i in order.tolist():
                 p = self.props[i]
