@@ -134,3 +134,24 @@ async def test_palette_switches_theme_and_screen(workspace):
         await pilot.press("enter")
         await settle(pilot, app)
         assert app.current_mode == "stats"
+
+
+@pytest.mark.embeddings
+async def test_similar_instructions_when_turned_on(workspace):
+    from dynotui.core.embed import available
+
+    if not available():
+        pytest.skip("sentence-transformers is not installed")
+    # Given review on a workspace with several instructions
+    path, props = workspace
+    app = make_app(path, start="review")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_review(pilot, app)
+        # When I turn similar instructions on
+        await pilot.press("s")
+        # Then the proposal pane lists the closest other instructions with scores
+        pane = app.screen.query_one("#proposal")
+        await wait_for(pilot, lambda: "Similar instructions" in plain(pane)
+                       and "looking up" not in plain(pane), timeout=180)
+        text = plain(pane)
+        assert props[1].task.instruction[:30] in text or props[0].task.instruction[:30] in text

@@ -19,6 +19,7 @@ from dynotui.tui.messages import MetaLoaded, Saved
 from dynotui.tui.widgets.proposal import proposal_text, samples_text
 from dynotui.tui.widgets.queue_strip import QueueStrip
 from dynotui.tui.widgets.status import StatusLine
+from dynotui.tui.similar import SimilarFound, SimilarLookup
 from dynotui.tui.writer import Job
 
 
@@ -39,13 +40,14 @@ class ReviewScreen(Screen):
         Binding("p", "move(-1)", "prev", show=False, id="review.prev"),
         Binding("r", "regenerate", "regenerate", show=False, id="review.regenerate"),
         Binding("u", "first_undecided", "first undecided", show=False, id="review.first-undecided"),
+        Binding("s", "similar", "similar", show=False, id="review.similar"),
         *_reason_bindings(),
     ]
 
     def __init__(self) -> None:
         super().__init__(id="review")
         self.shown_at = time.monotonic()
-        self.similar_hook = None  # callable(text) -> list[str], set when embeddings are on
+        self.similar = SimilarLookup(self)
 
     def compose(self) -> ComposeResult:
         yield StatusLine(id="review-status")
@@ -129,7 +131,7 @@ class ReviewScreen(Screen):
         return self.app.meta_cache.get(jobs.meta_key(p.dataset, p.config))
 
     def _render_proposal(self, p: Proposal, meta) -> None:
-        similar = self.similar_hook(p.task.instruction) if self.similar_hook else None
+        similar = self.similar.lines_for(p)
         self.query_one("#proposal", Static).update(proposal_text(
             p, self.queue.status.get(p.id, "undecided"), p.id in self.queue.flagged,
             self.pending[p.id] > 0, meta, similar))
@@ -232,6 +234,17 @@ class ReviewScreen(Screen):
     def action_move(self, delta: int) -> None:
         if self.queue and self.queue.move(delta) is not None:
             self.show_current()
+
+    def action_similar(self) -> None:
+        self.similar.toggle()
+        if self.current is not None:
+            self._render_proposal(self.current, self._meta_of(self.current))
+
+    @on(SimilarFound)
+    def _similar_found(self, message: SimilarFound) -> None:
+        if self.similar.found(message) and self.current is not None \
+                and self.current.id == message.pid:
+            self._render_proposal(self.current, self._meta_of(self.current))
 
     def action_first_undecided(self) -> None:
         if self.queue:

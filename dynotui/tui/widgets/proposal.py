@@ -106,10 +106,14 @@ def samples_text(task: Task, meta: DatasetMeta | None, n: int = 3, limit: int = 
         out.append_text(_field_names(task.input_fields))
         out.append("\n")
         out.append_text(render.text(built.instance["input"], limit=limit))
+        if built.cut and len(built.instance["input"]) >= limit:
+            out.append("…", style="dim")
         out.append("\noutput ", style="bold magenta")
         out.append_text(render.line(task.output_field, style="magenta", limit=60))
         out.append("\n")
         out.append_text(render.text(built.instance["output"], style="bold", limit=limit))
+        if built.cut and len(built.instance["output"]) >= limit:
+            out.append("…", style="dim")
         shown += 1
     if not rows:
         out.append("this dataset has no sample rows", style="dim")
