@@ -15,6 +15,7 @@ from textual.widgets import Footer, Input, ProgressBar, Select, Static
 
 from dynotui.core.models import DatasetEntry
 from dynotui.tui import jobs, render
+from dynotui.tui.widgets import steady_cursors
 from dynotui.tui.messages import GenerationProgress, MetaLoaded
 from dynotui.tui.widgets.dataset_detail import entry_text, meta_text
 from dynotui.tui.widgets.dataset_table import DatasetTable
@@ -96,6 +97,7 @@ class BrowseScreen(Screen):
 
     def on_mount(self) -> None:
         self.app.browse = self
+        steady_cursors(self)
         path = self.query_one("#path", Input)
         if self.app.source not in ("sample", "local", "hub"):
             path.value = self.app.source

@@ -19,6 +19,7 @@ from textual.widgets import Footer, Label, Select, SelectionList, Static, TextAr
 
 from dynotui.core.models import DatasetMeta, Proposal, Task
 from dynotui.tui import jobs, render
+from dynotui.tui.widgets import steady_cursors
 from dynotui.tui.messages import MetaLoaded
 from dynotui.tui.widgets.proposal import samples_text, verdict_lines
 
@@ -72,6 +73,7 @@ class EditScreen(Screen[Task | None]):
 
     def on_mount(self) -> None:
         self.query_one("#instruction", TextArea).focus()
+        steady_cursors(self)
         if self.meta is None:
             self._load_meta()
         self.recheck()

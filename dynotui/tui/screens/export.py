@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, ProgressBar, Select, Static
 
 from dynotui.tui import render
+from dynotui.tui.widgets import steady_cursors
 
 EXTENSIONS = {"alpaca": ".json", "superni": "", "hf": ""}
 
@@ -78,6 +79,9 @@ class ExportScreen(Screen):
                 yield ProgressBar(id="export-bar", show_eta=False)
             yield Static(id="export-result")
         yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        steady_cursors(self)
 
     def _default_out(self, fmt: str) -> str:
         ext = EXTENSIONS.get(fmt, ".jsonl")

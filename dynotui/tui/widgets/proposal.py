@@ -141,7 +141,7 @@ def _raw_fields(out: Text, task: Task, row: dict) -> None:
 
 def queue_line(index: int, p: Proposal, status: str, current: bool, width: int = 30) -> Text:
     """One strip line, cut to `width` cells here so the strip never wraps."""
-    out = Text(end="")
+    out = Text("▸" if current else " ", style="bold", end="")
     out.append(f"{STATUS_MARK.get(status, '·')} ", style=STATUS_STYLE.get(status, ""))
     out.append(render.one_line(p.task.instruction[:width * 2], 0),
                style="reverse bold" if current else "")
