@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from typing import Any
 
@@ -23,8 +24,19 @@ def open_store(args: argparse.Namespace):
     return Store(settings.workspace, annotator=settings.annotator)
 
 
+# json escapes only C0 controls; C1 controls (\x9b is CSI), bidi and zero-width marks
+# would reach a terminal raw. They occur only inside strings, where \uXXXX is the same value.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def json_text(data: Any, indent: int | None = 2) -> str:
+    """JSON with non-ASCII kept readable and every terminal-active character escaped."""
+    text = json.dumps(data, ensure_ascii=False, indent=indent, default=str)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write(json_text(data))
     sys.stdout.write("\n")
 
 

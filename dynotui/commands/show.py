@@ -103,10 +103,12 @@ def render(out, meta, shown: int = 5) -> None:
     for split, items in meta.rows.items():
         if not items or shown <= 0:
             continue
-        rows = Table(title=f"{split}: {min(shown, len(items))} of {len(items)} loaded rows",
+        # titles and headers given as str are parsed as markup: data goes in as Text
+        rows = Table(title=Text(safe(f"{split}: {min(shown, len(items))} of {len(items)} "
+                                     "loaded rows")),
                      title_justify="left", show_lines=True)
         for name in meta.field_names or list(items[0]):
-            rows.add_column(safe(name), overflow="fold")
+            rows.add_column(Text(safe(name)), overflow="fold")
         for row in items[:shown]:
             rows.add_row(*[Text(safe(row.get(n, ""), 400)) for n in meta.field_names or row])
         out.print(rows)

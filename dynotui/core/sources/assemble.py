@@ -28,6 +28,10 @@ def light_datasets() -> None:
     dconfig.STREAMING_READ_RETRY_INTERVAL = 1
     dconfig.STREAMING_READ_SERVER_UNAVAILABLE_RETRY_INTERVAL = 5
     dconfig.STREAMING_READ_RATE_LIMIT_RETRY_INTERVAL = 10
+    # the builders log a failure and then raise it: the raise becomes our one message
+    import logging
+
+    logging.getLogger("datasets.packaged_modules").setLevel(logging.CRITICAL)
 
 
 def config_names(card: Card | None) -> list[str]:
@@ -137,5 +141,8 @@ def wrap_load_error(exc: Exception, what: str, hint: str) -> DatasetError:
     """A datasets/pyarrow failure as a DatasetError naming the dataset."""
     if isinstance(exc, DatasetError):
         return exc
+    if isinstance(exc, StopIteration):  # datasets found no first row to infer features from
+        return DatasetError(f"Cannot read {what}: it has no rows (its data is empty, or a csv "
+                            "holds only a header).", "Add rows, or pick another dataset.")
     first = plain(str(exc)) or type(exc).__name__
     return DatasetError(f"Cannot read {what}: {type(exc).__name__}: {first}", hint)

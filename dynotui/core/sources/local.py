@@ -13,6 +13,8 @@ from dynotui.core.sources.assemble import (build_meta, card_features, card_split
                                            resolve_streamed, take, wrap_load_error)
 from dynotui.core.sources.card import Card, card_list, parse_card
 from dynotui.core.sources.features import convert_row
+from dynotui.core.sources.filecheck import (TEXT_SUFFIXES, check_text, csv_options,
+                                            explain_json_failure, json_object_splits)
 
 BUILDERS = {".parquet": "parquet", ".jsonl": "json", ".json": "json", ".ndjson": "json",
             ".csv": "csv", ".tsv": "csv"}
@@ -47,13 +49,30 @@ def display_name(path: Path) -> str:
     return path.stem if path.is_file() else path.name
 
 
-def _file_dataset(path: Path) -> Any:
-    """Streamed splits of a single file: {'train': IterableDataset}."""
+def _file_dataset(path: Path) -> tuple[dict[str, Any], dict[str, int | None]]:
+    """Splits of a single file ({'train': IterableDataset} mostly) and their sizes if known."""
     from datasets import load_dataset
 
+    head = check_text(path) if path.suffix.lower() in TEXT_SUFFIXES else ""
+    shaped = json_object_splits(path, head)
+    if shaped is not None:  # one JSON object holding the rows: read in memory
+        return shaped, {s: len(d) for s, d in shaped.items()}
     builder = BUILDERS[path.suffix.lower()]
-    kwargs = {"delimiter": "\t"} if path.suffix.lower() == ".tsv" else {}
-    return load_dataset(builder, data_files={"train": str(path)}, streaming=True, **kwargs)
+    kwargs = csv_options(path, head) if builder == "csv" else {}
+    dd = load_dataset(builder, data_files={"train": str(path)}, streaming=True, **kwargs)
+    return dict(dd), {"train": None}
+
+
+def _load_error(exc: Exception, path: Path) -> DatasetError:
+    """A read failure as a DatasetError; for a JSON file, naming the bad line."""
+    if path.is_file() and not isinstance(exc, DatasetError):
+        try:
+            explained = explain_json_failure(path)
+        except OSError:
+            explained = None
+        if explained is not None:
+            return explained
+    return wrap_load_error(exc, str(path), HINT)
 
 
 def _open(ref: DatasetRef, card: Card | None) -> tuple[str, Any, list[str], dict]:
@@ -70,7 +89,8 @@ def _open(ref: DatasetRef, card: Card | None) -> tuple[str, Any, list[str], dict
         return "default", dd, ["default"], {s: len(d) for s, d in dd.items()}
     if what == "file":
         pick_config(ref, ["default"])
-        return "default", dict(_file_dataset(path)), ["default"], {"train": None}
+        dd, sizes = _file_dataset(path)
+        return "default", dd, ["default"], sizes
     from datasets import load_dataset
 
     if card is not None and card.problem:  # datasets cannot read such a card either
@@ -106,7 +126,7 @@ def load_meta(ref: DatasetRef, rows: int = 100, settings: Any = None,
     except DatasetError:
         raise
     except Exception as exc:
-        raise wrap_load_error(exc, str(path), HINT) from exc
+        raise _load_error(exc, path) from exc
     resolved = DatasetRef(ref.source, ref.name, config, ref.split, None)
     return build_meta(resolved, name or display_name(path), card, features,
                       {s: sizes.get(s) for s in splits}, raw, configs, settings)
@@ -121,19 +141,27 @@ def iter_rows(ref: DatasetRef, split: str | None = None, limit: int | None = Non
     except DatasetError:
         raise
     except Exception as exc:
-        raise wrap_load_error(exc, str(path), HINT) from exc
+        raise _load_error(exc, path) from exc
     split = split or ref.split or next((s for s in ("train", "validation") if s in dd), None) \
         or next(iter(dd))
     if split not in dd:
         raise DatasetError(f"{ref.key} has no split '{split}'.", f"Splits: {', '.join(dd)}.")
-    ds = resolve_streamed(dd[split])
-    features = ds.features
-    count = 0
-    for row in ds:
-        if limit is not None and count >= limit:
-            return
-        yield convert_row(row, features)
-        count += 1
+    try:  # a bad line deep in a file fails here, mid-stream, not when opened
+        ds = resolve_streamed(dd[split])
+        features = ds.features
+        rows = iter(ds)
+        count = 0
+        while limit is None or count < limit:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            yield convert_row(row, features)
+            count += 1
+    except DatasetError:
+        raise
+    except Exception as exc:
+        raise _load_error(exc, path) from exc
 
 
 def entry(path: Path, source: str = "local", name: str | None = None) -> DatasetEntry:

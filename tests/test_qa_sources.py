@@ -1,0 +1,98 @@
+"""QA regressions: local files of awkward shapes read, or fail with a message naming what to do."""
+
+import json
+
+import pytest
+
+from dynotui.cli import main
+from dynotui.core.errors import DatasetError
+from dynotui.core.sources import iter_rows, load_meta, parse_ref
+
+HOSTILE = "[@click=app.quit]x[/] \x1b]0;title\x07 \u202eevil\u202c \x9b31m"
+
+
+@pytest.fixture(autouse=True)
+def hf_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path / "hf-datasets"))
+
+
+def _meta(path):
+    return load_meta(parse_ref(str(path)), rows=10)
+
+
+def test_semicolon_csv_is_split_into_its_columns(tmp_path):
+    # Given a csv written with ; as the delimiter (common from spreadsheets)
+    path = tmp_path / "semi.csv"
+    path.write_text("text;label\nhello;pos\nbye;neg\n")
+    # When it is read, then it has two fields
+    meta = _meta(path)
+    assert [f.name for f in meta.features] == ["text", "label"]
+    assert meta.rows["train"][1] == {"text": "bye", "label": "neg"}
+
+
+@pytest.mark.parametrize("content, splits", [
+    ({"data": [{"q": "a?", "a": "1"}, {"q": "b?", "a": "2"}], "version": "1"}, {"train": 2}),
+    ({"q": ["a?", "b?"], "a": ["1", "2"]}, {"train": 2}),
+    ({"train": [{"q": "a?", "a": "1"}], "test": [{"q": "b?", "a": "2"}]}, {"train": 1, "test": 1}),
+])
+def test_a_json_object_holding_rows_gives_rows_not_one_row(tmp_path, content, splits):
+    # Given a .json file that is one object wrapping the rows
+    path = tmp_path / "wrapped.json"
+    path.write_text(json.dumps(content))
+    # When it is read, then the rows are the wrapped records (or columns)
+    meta = _meta(path)
+    assert [f.name for f in meta.features] == ["q", "a"]
+    assert meta.splits == splits
+    assert list(iter_rows(parse_ref(str(path))))[0]["q"] == "a?"
+
+
+@pytest.mark.parametrize("name, content, words", [
+    ("empty.jsonl", b"", "is empty"),
+    ("blank.json", b"  \n\n", "is empty"),
+    ("header.csv", b"a,b\n", "no rows"),
+    ("binary.json", bytes(range(256)) * 8, "binary"),
+    ("latin1.csv", "text,label\ncaf\xe9,pos\n".encode("latin-1"), "not UTF-8"),
+    ("scalar.json", b"42", "single JSON int"),
+    ("trunc.json", b'[{"a": 1},', "not valid JSON"),
+    ("bad.jsonl", b'{"a": 1}\n{"a": 2}\nnot json\n{"a": 3}\n', "line 3"),
+    ("amb.json", b'{"a": [{"x": 1}], "b": [{"y": 1}], "c": 3}', "several lists"),
+])
+def test_bad_files_name_the_problem_and_the_fix(tmp_path, name, content, words):
+    # Given a data file that cannot give rows
+    path = tmp_path / name
+    path.write_bytes(content)
+    # When it is read, then the message names it and the hint says what to do
+    with pytest.raises(DatasetError) as err:
+        _meta(path)
+    assert words in err.value.message and str(path) in err.value.message
+    assert err.value.hint and "StopIteration" not in err.value.message
+
+
+def test_a_bad_line_after_many_good_ones_is_named_by_its_line_number(tmp_path):
+    # Given 300 good lines then a broken one
+    path = tmp_path / "deep.jsonl"
+    path.write_text("".join(json.dumps({"t": f"r{i}", "l": "x"}) + "\n" for i in range(300))
+                    + "{broken\n")
+    # When opened, or every row is streamed (as export does), then the error names line 301
+    with pytest.raises(DatasetError, match="line 301"):
+        _meta(path)
+    with pytest.raises(DatasetError, match="line 301"):
+        list(iter_rows(parse_ref(str(path))))
+
+
+def test_show_keeps_hostile_field_names_and_text_inert(tmp_path, capsys):
+    # Given a file whose field names and values carry markup, escapes, bidi and C1 controls
+    path = tmp_path / "hostile.jsonl"
+    path.write_text("".join(json.dumps({"text": HOSTILE, HOSTILE[:20]: "k"}) + "\n"
+                            for _ in range(2)))
+    # When shown for people, then the markup shows literally and no control byte is printed
+    assert main(["show", str(path)]) == 0
+    out = capsys.readouterr().out
+    header = next(line for line in out.splitlines() if line.startswith("┃ text"))
+    assert "[@click=app.quit]x[/" in header
+    assert not any(c in out for c in "\x1b\x07\u202e\x9b")
+    # When shown as JSON, then it parses back to the same text and no such character is raw
+    assert main(["show", str(path), "--json"]) == 0
+    raw = capsys.readouterr().out
+    assert not any(c in raw for c in "\x1b\x07\u202e\x9b")
+    assert json.loads(raw)["rows"]["train"][0]["text"] == HOSTILE
