@@ -248,6 +248,17 @@ class DynoApp(App[int]):
         self.load_queue(current.id if current else None)
 
 
+def has_dataset_files(workspace) -> bool:
+    """Whether anything was generated or imported here, without parsing the store (counting
+    50k proposals takes half a second; the queue loads them in a worker anyway)."""
+    from dynotui.core.store.layout import DATASETS
+
+    try:
+        return any(entry.name.endswith(".json") for entry in os.scandir(workspace / DATASETS))
+    except OSError:
+        return False
+
+
 def run_app(args: Any) -> int:
     from dynotui.config import load_settings
     from dynotui.core.store import Store
@@ -256,7 +267,7 @@ def run_app(args: Any) -> int:
                              annotator=getattr(args, "annotator", None),
                              theme=getattr(args, "theme", None))
     store = Store(settings.workspace, annotator=settings.annotator)
-    start = "review" if store.count_proposals() else "browse"
+    start = "review" if has_dataset_files(store.workspace) else "browse"
     app = DynoApp(settings, store, source=getattr(args, "source", "sample"), start=start)
     try:
         code = app.run()
