@@ -98,6 +98,8 @@ def hub(monkeypatch):
     monkeypatch.setenv("HF_ENDPOINT", server.url)
     monkeypatch.setenv("HF_TOKEN", TOKEN)
     monkeypatch.setenv("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "0")  # CI runs offline; this Hub is loopback
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "0")
     yield server
     server.shutdown()
     server.server_close()

@@ -134,11 +134,11 @@ def push_folder(folder: Path, repo: str, private: bool = False) -> str:
 
     The endpoint comes from HF_ENDPOINT and the token from HF_TOKEN (huggingface_hub's own).
     """
-    from huggingface_hub import HfApi
     from huggingface_hub.errors import HfHubHTTPError
 
-    endpoint = os.environ.get("HF_ENDPOINT") or None
-    api = HfApi(endpoint=endpoint, token=os.environ.get("HF_TOKEN") or None)
+    from dynotui.core.sources.hub import api as hub_api
+
+    api = hub_api()  # endpoint, token and offline mode as the environment says now
     try:
         api.create_repo(repo, repo_type="dataset", exist_ok=True, private=private)
         info = api.upload_folder(folder_path=str(folder), repo_id=repo, repo_type="dataset",
