@@ -96,3 +96,28 @@ def test_show_keeps_hostile_field_names_and_text_inert(tmp_path, capsys):
     raw = capsys.readouterr().out
     assert not any(c in raw for c in "\x1b\x07\u202e\x9b")
     assert json.loads(raw)["rows"]["train"][0]["text"] == HOSTILE
+
+
+def test_datasets_read_in_several_threads_keep_tqdms_lock(tmp_path):
+    # Given a fresh process state where tqdm has no class lock yet
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tqdm import tqdm
+    from tqdm.contrib.concurrent import thread_map
+
+    from dynotui.core.sources.assemble import light_datasets
+
+    if "_lock" in vars(tqdm):
+        del tqdm._lock
+    # When dynotui prepares datasets and datasets runs a thread_map (as it does per file list)
+    light_datasets()
+    thread_map(str, [1, 2], disable=True)
+    # Then the lock is still there for the other threads that are reading
+    assert hasattr(tqdm, "_lock")
+    files = []
+    for i in range(6):
+        files.append(tmp_path / f"d{i}.jsonl")
+        files[-1].write_text(json.dumps({"q": f"q{i}", "a": "x"}) + "\n")
+    with ThreadPoolExecutor(6) as pool:
+        metas = list(pool.map(_meta, files))
+    assert [m.rows["train"][0]["q"] for m in metas] == [f"q{i}" for i in range(6)]

@@ -32,6 +32,11 @@ def light_datasets() -> None:
     import logging
 
     logging.getLogger("datasets.packaged_modules").setLevel(logging.CRITICAL)
+    # tqdm's thread_map deletes the class lock when it made it: with datasets read in
+    # several threads, another thread then fails on `tqdm._lock`. A lock made here stays.
+    from tqdm import tqdm
+
+    tqdm.get_lock()
 
 
 def config_names(card: Card | None) -> list[str]:
