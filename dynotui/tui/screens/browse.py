@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, ProgressBar, Select, Static
+from textual.widgets import Footer, Input, Static
 
 from dynotui.core.models import DatasetEntry
 from dynotui.tui import jobs, render
@@ -59,6 +59,12 @@ def whole_listing(fetch):
     return paged
 
 
+def bar(done: int, total: int, width: int) -> Text:
+    """A one-line progress bar as text (no widget, no animation)."""
+    filled = round(width * done / total) if total else 0
+    return Text.assemble(("━" * filled, "bold green"), ("━" * (width - filled), "dim"))
+
+
 class BrowseScreen(Screen):
     BINDINGS = [
         Binding("g", "generate", "generate", id="browse.generate"),
@@ -72,11 +78,11 @@ class BrowseScreen(Screen):
         super().__init__(id="browse")
         self._detail_timer = None
         self._search_timer = None
+        self.source = "sample"
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="browse-top"):
-            yield Select(SOURCES, value=self._initial_source(), allow_blank=False,
-                         id="source", compact=True)
+            yield Static(id="source")
             yield Input(placeholder="search… license:mit lang:en task:… verdict:ok",
                         id="search", compact=True)
         yield Input(placeholder="local folder or file, Enter to list", id="path", compact=True)
@@ -85,7 +91,7 @@ class BrowseScreen(Screen):
             with VerticalScroll(id="detail-pane", can_focus=False):
                 yield Static(id="detail")
         with Horizontal(id="generation"):
-            yield ProgressBar(id="gen-bar", show_eta=False)
+            yield Static(id="gen-bar")
             yield Static(id="gen-label")
         yield Static(id="list-status")
         yield StatusLine(id="browse-status")
@@ -101,7 +107,7 @@ class BrowseScreen(Screen):
         path = self.query_one("#path", Input)
         if self.app.source not in ("sample", "local", "hub"):
             path.value = self.app.source
-        path.display = self._initial_source() == "local"
+        self.set_source(self._initial_source())
         self.query_one("#generation").display = self.app.generation_state is not None
         # After the first frame: the listing thread would otherwise compete with it for the GIL.
         self.call_after_refresh(self.refresh_list)
@@ -118,7 +124,7 @@ class BrowseScreen(Screen):
 
     # ---- listing ---------------------------------------------------------------------------
     def refresh_list(self) -> None:
-        source = self.query_one("#source", Select).value
+        source = self.source
         search, filters, verdict = parse_query(self.query_one("#search", Input).value)
         path = self.query_one("#path", Input).value.strip() or None
         if source == "local" and not path:
@@ -156,10 +162,11 @@ class BrowseScreen(Screen):
         if message.loaded and self._detail_timer is None:
             self._highlighted()  # the first entry's panel, once the list is drawn
 
-    @on(Select.Changed, "#source")
-    def _source_changed(self) -> None:
-        self.query_one("#path", Input).display = self.query_one("#source", Select).value == "local"
-        self.refresh_list()
+    def set_source(self, source: str) -> None:
+        self.source = source
+        label = dict((v, k) for k, v in SOURCES)[source]
+        self.query_one("#source", Static).update(Text(f" {label} ▸ o ", style="bold"))
+        self.query_one("#path", Input).display = source == "local"
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -168,7 +175,7 @@ class BrowseScreen(Screen):
 
     @on(Input.Changed, "#search")
     def _search_changed(self) -> None:
-        if self.query_one("#source", Select).value == "hub":
+        if self.source == "hub":
             return  # the Hub is asked on Enter only
         if self._search_timer is not None:
             self._search_timer.stop()
@@ -249,11 +256,11 @@ class BrowseScreen(Screen):
         self.query_one("#search", Input).focus()
 
     def action_next_source(self) -> None:
-        select = self.query_one("#source", Select)
         values = [v for _, v in SOURCES]
-        select.value = values[(values.index(select.value) + 1) % len(values)]
-        if select.value == "local":
+        self.set_source(values[(values.index(self.source) + 1) % len(values)])
+        if self.source == "local" and not self.query_one("#path", Input).value.strip():
             self.query_one("#path", Input).focus()
+        self.refresh_list()
 
     def action_escape(self) -> None:
         if self.app.cancel_generation():
@@ -266,8 +273,7 @@ class BrowseScreen(Screen):
         box.display = state is not None
         if state is None:
             return
-        self.query_one("#gen-bar", ProgressBar).update(total=max(state.total, 1),
-                                                        progress=state.done)
+        self.query_one("#gen-bar", Static).update(bar(state.done, state.total, 30))
         label = Text(f" {state.done}/{state.total} calls · {state.tokens:,} tokens · "
                      f"${state.cost:.4f} · Esc cancels ", no_wrap=True)
         label.append_text(render.line(state.label, style="dim", limit=40))
