@@ -54,6 +54,22 @@ def retry_after(headers: Any) -> float | None:
         return max(0.0, when.timestamp() - time.time()) if when else None
 
 
+def check_base_url(url: str) -> str:
+    """The base URL, or LLMUnavailable when it is no http(s) URL (else 6 slow retries follow)."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError on a port that is not a number)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise LLMUnavailable(f"The LLM base URL '{url}' is not an http(s) URL.",
+                             "Write it as http://HOST:PORT/v1 in OPENAI_BASE_URL (or "
+                             "llm.base_url in the config).")
+    return url
+
+
 class OpenAICompatClient:
     """`await complete(messages, schema) -> Answer`; at most `concurrency` requests in flight."""
 
@@ -62,7 +78,7 @@ class OpenAICompatClient:
                  first_mode: str | None = None) -> None:
         import openai
 
-        self.base_url = (base_url or llm.base_url or "").rstrip("/")
+        self.base_url = check_base_url((base_url or llm.base_url or "").rstrip("/"))
         self.model = model or llm.model or ""
         self.temperature = llm.temperature
         self.max_tokens = llm.max_tokens
@@ -135,15 +151,28 @@ class OpenAICompatClient:
         if "api.openai.com" in self.base_url:  # its /models lists dozens: never guess a paid model
             raise LLMUnavailable("No model set for the OpenAI API.",
                                  "Set --model or DYNOTUI_MODEL, e.g. gpt-4o-mini.")
+        import openai
+
         try:
             page = await self._client.models.list(timeout=self.timeout)
             ids = [m.id for m in page.data]
+        except openai.APIStatusError as exc:  # it answered: not "cannot reach"
+            if exc.status_code in (401, 403):
+                raise self._key_refused(exc.status_code) from None
+            raise LLMUnavailable(f"The LLM server at {self.base_url} could not list its models "
+                                 f"(HTTP {exc.status_code}).",
+                                 "Set the model with --model or DYNOTUI_MODEL.") from None
         except Exception as exc:  # noqa: BLE001 (reported below as one clear message)
             raise self._unavailable(exc) from None
         if not ids:
             raise LLMUnavailable(f"The LLM server at {self.base_url} lists no models.",
                                  "Set the model with --model or DYNOTUI_MODEL.")
         self.model = ids[0]
+
+    def _key_refused(self, status: int) -> LLMUnavailable:
+        return LLMUnavailable(
+            f"The LLM server at {self.base_url} refused the API key (HTTP {status}).",
+            "Set OPENAI_API_KEY (or llm.api_key in the config).")
 
     def _unavailable(self, exc: BaseException) -> LLMUnavailable:
         return LLMUnavailable(
@@ -189,9 +218,7 @@ class OpenAICompatClient:
                     self._downgrade(mode)
                     continue
                 if status in (401, 403):
-                    raise LLMUnavailable(
-                        f"The LLM server at {self.base_url} refused the API key (HTTP {status}).",
-                        "Set OPENAI_API_KEY (or llm.api_key in the config).") from None
+                    raise self._key_refused(status) from None
                 if status == 404:
                     raise LLMUnavailable(
                         f"The LLM server at {self.base_url} has no model '{self.model}' "

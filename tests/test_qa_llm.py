@@ -1,0 +1,39 @@
+"""QA regressions: a bad base URL and a refused key when listing models get the right message."""
+
+import asyncio
+
+import pytest
+
+from dynotui.config import LLMSettings
+from dynotui.core.llm import LLMUnavailable
+from dynotui.core.llm.openai_compat import OpenAICompatClient
+from llmserver import LLMServer
+
+
+@pytest.mark.parametrize("url", ["notaurl", "localhost:8000/v1", "http://127.0.0.1:abc/v1",
+                                 "ftp://host/v1"])
+def test_a_base_url_that_is_no_http_url_is_named_at_once(url):
+    # Given OPENAI_BASE_URL set to something that is not an http(s) URL
+    # When a client is made, then it says so (no six slow retries of a "dropping" connection)
+    with pytest.raises(LLMUnavailable, match="not an http"):
+        OpenAICompatClient(LLMSettings(base_url=url, model="m"))
+
+
+def test_a_refused_key_while_listing_models_says_key_not_unreachable():
+    # Given a server that answers /models with 401 (llama.cpp started with --api_key)
+    with LLMServer() as server:
+        server.add_route("GET", "/v1/models", lambda h, body: h.send_json(
+            401, {"error": {"message": "Invalid API key", "type": "invalid_request_error"}}))
+        async def ask() -> None:
+            client = OpenAICompatClient(LLMSettings(base_url=server.base_url, api_key="wrong"))
+            try:
+                await client.ready()
+            finally:
+                await client.aclose()
+
+        # When no model is configured and the client asks the server for one
+        with pytest.raises(LLMUnavailable) as err:
+            asyncio.run(ask())
+    # Then the message is about the key, with what to set
+    assert "refused the API key (HTTP 401)" in err.value.message
+    assert "OPENAI_API_KEY" in err.value.hint
