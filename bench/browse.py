@@ -84,9 +84,7 @@ async def dynotui(workspace: Path, source: str, fetch=None) -> tuple[float, floa
         table = app.browse.query_one(DatasetTable)
         t0 = time.perf_counter()
         if fetch is not None:
-            table.reset(fetch)
-        else:
-            app.browse.refresh_list()
+            table.reset(fetch)  # else the screen lists the folder itself after its first frame
         while not table.entries:
             await asyncio.sleep(0.001)
         done = asyncio.Event()

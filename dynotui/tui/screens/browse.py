@@ -49,10 +49,13 @@ def verdict_keep(verdict: str):
 
 
 def whole_listing(fetch):
-    """Local and sample listings scan everything on each call: scan once, page from memory."""
+    """Local and sample listings scan the folder on every call: the first page comes as asked
+    (verdicts for those rows only), later pages from one scan kept in memory."""
     cache: list[list[DatasetEntry]] = []
 
     def paged(offset: int, limit: int) -> list[DatasetEntry]:
+        if offset == 0 and not cache:
+            return fetch(0, limit)
         if not cache:
             cache.append(fetch(0, 10**9))
         return cache[0][offset:offset + limit]
