@@ -50,8 +50,8 @@ class DynoApp(App[int]):
     BINDINGS = [
         Binding("f2", "show('browse')", "browse", id="app.browse"),
         Binding("f3", "show('review')", "review", id="app.review"),
-        Binding("f4", "show('export')", "export", id="app.export"),
-        Binding("f5", "show('stats')", "stats", id="app.stats"),
+        Binding("f4", "show('export')", "export", show=False, id="app.export"),
+        Binding("f5", "show('stats')", "stats", show=False, id="app.stats"),
         Binding("question_mark", "help", "help", id="app.help"),
         Binding("q", "quit", "quit", id="app.quit"),
         Binding("ctrl+p", "command_palette", "palette", show=False, priority=True,

@@ -52,7 +52,7 @@ class StatusLine(Widget):
         out.append(f"all {queue.all.done}/{queue.all.total} ({queue.all.left} left)")
         rate = queue.all.acceptance
         if rate is not None:
-            out.append(f" {rate:.0%} accepted")
+            out.append(f" {rate:.0%} acc.")
         s = queue.session
         decided = s["accept"] + s["reject"] + s["skip"] + s["edit"]
         out.append(" │ ", style="dim")
