@@ -1,0 +1,58 @@
+"""Slow work stays in workers: decisions show as saving until durable, Esc cancels generation."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from llmserver import LLMServer, hang
+from tuikit import make_app, plain, seed_workspace, select_dataset, settle, wait_for
+
+
+async def test_a_decision_shows_saving_until_the_store_has_it(tmp_path):
+    # Given review on a seeded workspace
+    props = seed_workspace(tmp_path / "ws")
+    app = make_app(tmp_path / "ws", start="review")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await wait_for(pilot, lambda: app.review is not None and app.review.current is not None)
+        review = app.review
+        # When I accept, the next proposal shows at once, the decision still marked as saving
+        review.action_decide("accept")
+        assert review.current.id == props[3].id
+        assert app.pending[props[2].id] == 1
+        assert "saving 1…" in review.query_one("#review-status")._text.plain
+        # Then once the writer reports back, it is durable and shown as saved
+        await settle(pilot, app)
+        assert app.store.status(props[2].id) == "accepted"
+        assert not app.pending
+        assert "saved ✓" in plain(review.query_one("#review-status")._text)
+
+
+@pytest.fixture
+def slow_llm():
+    with LLMServer() as server:
+        server.script(hang(20), hang(20))
+        yield server
+
+
+async def test_escape_cancels_a_running_generation(tmp_path, slow_llm):
+    # Given a generation waiting on a slow model
+    app = make_app(tmp_path / "ws", base_url=slow_llm.base_url)
+    app.settings.llm.timeout = 60
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await select_dataset(pilot, app, "sst-mini")
+        await pilot.press("g")
+        await wait_for(pilot, lambda: len(slow_llm.chat_requests()) >= 1, timeout=20)
+        assert app.screen.query_one("#generation").display
+        # When I press Esc, it stops well before the model would have answered
+        started = time.monotonic()
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.generation_cancel is None, timeout=15)
+        assert time.monotonic() - started < 10
+        # Then the progress line goes away, no proposals were stored, and the app goes on
+        assert not app.screen.query_one("#generation").display
+        assert app.store.proposals() == []
+        assert app.is_running
