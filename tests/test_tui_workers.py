@@ -56,3 +56,23 @@ async def test_escape_cancels_a_running_generation(tmp_path, slow_llm):
         assert not app.screen.query_one("#generation").display
         assert app.store.proposals() == []
         assert app.is_running
+
+
+async def test_unreachable_llm_is_one_clear_message(tmp_path):
+    # Given an LLM address where nothing listens
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app = make_app(tmp_path / "ws", base_url=f"http://127.0.0.1:{port}/v1")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await select_dataset(pilot, app, "sst-mini")
+        # When I generate
+        await pilot.press("g")
+        await settle(pilot, app)
+        # Then one error notification says what failed, and the app goes on
+        errors = [n for n in app._notifications if n.severity == "error"]
+        assert len(errors) == 1 and "Generation failed" in errors[0].message
+        assert app.is_running and app.generation_cancel is None

@@ -100,6 +100,9 @@ class ReviewScreen(Screen):
                 if p.dataset == dataset:
                     self.queue.pos = i
                     break
+            else:
+                self.notify(render.message(f"No proposals for {dataset} yet: select it in "
+                                           "Browse (F2) and press g."), markup=False, timeout=6)
         self.show_current()
 
     # ---- display -------------------------------------------------------------------------
