@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from dynotui.core.models import DatasetEntry
-from dynotui.tui import jobs, render
+from dynotui.tui import render
 from dynotui.tui.widgets import steady_cursors
 from dynotui.tui.messages import GenerationProgress, MetaLoaded
 from dynotui.tui.widgets.dataset_detail import entry_text, meta_text
