@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from functools import partial
 
 from rich.text import Text
@@ -121,9 +120,7 @@ class BrowseScreen(Screen):
     def refresh_progress(self) -> None:
         """The review progress line (the same as on Review), for the highlighted dataset."""
         entry = self.query_one(DatasetTable).current
-        app = self.app
-        self.query_one(StatusLine).show(app.queue, entry.id if entry else None,
-                                        sum(app.pending.values()), time.monotonic() - app.started)
+        self.query_one(StatusLine).sync(entry.id if entry else None)
 
     # ---- listing ---------------------------------------------------------------------------
     def refresh_list(self) -> None:

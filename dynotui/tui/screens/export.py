@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, ProgressBar, Select, Static
 
 from dynotui.tui import render
+from dynotui.tui.widgets.status import StatusLine
 from dynotui.tui.widgets import steady_cursors
 
 EXTENSIONS = {"alpaca": ".json", "superni": "", "hf": ""}
@@ -78,6 +79,7 @@ class ExportScreen(Screen):
                 yield Button("Export", id="run", compact=True)
                 yield ProgressBar(id="export-bar", show_eta=False)
             yield Static(id="export-result")
+        yield StatusLine(auto=True)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

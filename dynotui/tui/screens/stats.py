@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from dynotui.tui import render
+from dynotui.tui.widgets.status import StatusLine
 
 COLUMNS = ("proposals", "accepted", "rejected", "skipped", "edited", "undecided")
 
@@ -87,6 +88,7 @@ class StatsScreen(Screen):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="stats-pane"):
             yield Static(Text("computing…", style="dim"), id="stats")
+        yield StatusLine(auto=True)
         yield Footer(compact=True)
 
     def on_screen_resume(self) -> None:

@@ -88,6 +88,10 @@ def samples_text(task: Task, meta: DatasetMeta | None, n: int = 3, limit: int = 
         return out
     rows = meta.sample_rows()
     features = feature_map(meta.features)
+    out.append("instruction ", style="bold")
+    out.append("(every row)\n", style="dim")
+    out.append_text(render.text(task.instruction or "(empty)", style="italic", limit=limit))
+    out.append("\n\n")
     shown = 0
     for i, row in enumerate(rows):
         if shown >= n:

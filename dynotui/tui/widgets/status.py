@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from rich.text import Text
 from textual.widget import Widget
 
@@ -20,8 +22,9 @@ class StatusLine(Widget):
     StatusLine { height: 1; width: 1fr; background: $panel; color: $foreground; padding: 0 1; }
     """
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, auto: bool = False, **kwargs) -> None:
         super().__init__(**kwargs)
+        self.auto = auto  # keep itself up to date (screens without a dataset of their own)
         self._text = Text("loading…", style="dim")
 
     def render(self) -> Text:
@@ -59,3 +62,13 @@ class StatusLine(Widget):
         out.append(f"session {decided} ({s['accept'] + s['edit']}✓ {s['reject']}✗) "
                    f"{clock(elapsed)}")
         self.update(out)
+
+    def sync(self, dataset: str | None = None) -> None:
+        """Show the app's current progress (queue, pending writes, session clock)."""
+        app = self.app
+        self.show(app.queue, dataset, sum(app.pending.values()), time.monotonic() - app.started)
+
+    def on_mount(self) -> None:
+        if self.auto:
+            self.sync()
+            self.set_interval(1.0, self.sync)
