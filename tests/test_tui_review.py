@@ -155,3 +155,23 @@ async def test_similar_instructions_when_turned_on(workspace):
                        and "looking up" not in plain(pane), timeout=180)
         text = plain(pane)
         assert props[1].task.instruction[:30] in text or props[0].task.instruction[:30] in text
+
+
+async def test_queue_strip_follows_the_current_proposal_on_wide_screens(workspace):
+    path, props = workspace
+    app = make_app(path, start="review")
+    async with app.run_test(size=(130, 40)) as pilot:
+        review = await open_review(pilot, app)
+        strip = app.screen.query_one("#queue-strip")
+        assert strip.display
+
+        def marked() -> str:
+            return next(p.id for _, p, _, current in strip._rows if current)
+        # Then the strip marks the proposal on screen, and follows n / p and decisions
+        assert marked() == review.current.id == props[2].id
+        await pilot.press("n")
+        assert marked() == props[3].id
+        await pilot.press("a")
+        await settle(pilot, app)
+        assert marked() == review.current.id
+        assert [status for _, p, status, _ in strip._rows if p.id == props[3].id] == ["accepted"]

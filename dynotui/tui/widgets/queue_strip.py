@@ -7,10 +7,16 @@ next proposal re-renders two lines' worth of text, not the whole column.
 from __future__ import annotations
 
 from rich.segment import Segment
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
 from dynotui.tui.widgets.proposal import queue_line
+
+
+def _key(row: tuple) -> tuple:
+    i, p, status, current = row
+    return i, p.id, status, current
 
 
 class QueueStrip(Widget):
@@ -22,13 +28,28 @@ class QueueStrip(Widget):
         super().__init__(**kwargs)
         self._rows: list[tuple] = []  # (index, proposal, status, current)
         self._cache: dict[tuple, Strip] = {}
+        self._start = 0
 
     def show(self, queue) -> None:
-        rows = [(i, p, status, i == queue.pos) for i, p, status in queue.window(
-            max(1, self.size.height or 40))] if queue is not None else []
-        if rows != self._rows:
-            self._rows = rows
+        """Show the window around queue.pos; repaint only the lines that changed."""
+        if queue is None or not queue.items:
+            rows: list[tuple] = []
+        else:
+            height, n = max(1, self.size.height or 40), len(queue.items)
+            start = self._start
+            if not start <= queue.pos - 2 or queue.pos > start + height - 3:
+                start = max(0, min(queue.pos - height // 3, n - height))  # jump, then stay
+            self._start = start
+            rows = [(i, queue.items[i], queue.status[queue.items[i].id], i == queue.pos)
+                    for i in range(start, min(n, start + height))]
+        old, self._rows = self._rows, rows
+        changed = [y for y in range(max(len(old), len(rows)))
+                   if y >= len(old) or y >= len(rows) or _key(old[y]) != _key(rows[y])]
+        if len(changed) > 4:
             self.refresh()
+        else:
+            for y in changed:
+                self.refresh(Region(0, y, self.size.width, 1))
 
     def render_line(self, y: int) -> Strip:
         width = self.content_region.width or self.size.width
