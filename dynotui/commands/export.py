@@ -96,6 +96,9 @@ def run(args: argparse.Namespace) -> int:
     options.check()
     store = open_store(args)
     err = console(stderr=True)
+    for problem in store.problems:  # its decisions cannot be counted: say so, don't hide it
+        err.print(Text(safe(f"dynotui: warning: {problem.message} Decisions and tasks in it are "
+                            f"not in this export.\n{problem.hint}")), soft_wrap=True)
     cancel = threading.Event()
     bar = Progress(TextColumn("{task.description}", markup=False), BarColumn(),
                    MofNCompleteColumn(), TextColumn("{task.fields[counts]}", markup=False),

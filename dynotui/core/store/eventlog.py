@@ -72,11 +72,20 @@ class EventLog(Storage):
                              "Check the file's permissions.") from exc
         end = chunk.rfind(b"\n") + 1  # a line without its newline is still being written
         new: list[dict[str, Any]] = []
-        for lineno, line in enumerate(chunk[:end].splitlines(), 1):
+        pos = self._offset
+        before = (self.header is not None) + len(self.docs)  # whole lines read so far
+        for lineno, line in enumerate(chunk[:end].split(b"\n")[:-1], 1):
+            where, pos = pos, pos + len(line) + 1
             try:
                 doc = json.loads(line)
             except (ValueError, UnicodeDecodeError) as exc:
-                raise file_error(self.path, f"is corrupt at byte {self._offset} ({exc})") from exc
+                error = file_error(self.path, f"is corrupt at line {before + lineno}, byte "
+                                   f"{where} ({exc})")
+                # the lines before and after it are good decisions: moving it aside drops them
+                error.hint = (f"dynotui never overwrites it. Fix or delete line {before + lineno}"
+                              " with a text editor, then run again; the rest of the workspace "
+                              "stays usable.")
+                raise error from exc
             if self.header is None:
                 if not isinstance(doc, dict) or doc.get(MARKER) != KIND:
                     raise file_error(self.path, "is not a dynotui events file (foreign content)")
