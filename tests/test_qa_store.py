@@ -1,5 +1,7 @@
 """QA regressions: a damaged decisions file is named by line and export says what it left out."""
 
+import pytest
+
 from dynotui.cli import main
 from dynotui.core.models import Proposal, Task
 from dynotui.core.store import Store
@@ -39,3 +41,22 @@ def test_export_warns_when_a_damaged_file_keeps_decisions_out(tmp_path, capsys):
     main(["export", "--format", "jsonl", "--out", str(out), "--workspace", str(ws)])
     err = capsys.readouterr().err
     assert str(path) in err and "not in this export" in err
+
+
+def test_deciding_where_decisions_cannot_be_written_is_a_clear_error(tmp_path):
+    # Given a workspace whose annotator folder cannot be made (a file holds its name, as a
+    # read-only mount would refuse it)
+    from dynotui.core.errors import StoreError
+    from dynotui.core.store.layout import annotator_dir
+
+    ws, _ = _accepted_workspace(tmp_path)
+    store = Store(ws, annotator="zoe")
+    folder = annotator_dir(ws, "zoe")
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.write_text("in the way")
+    [proposal] = store.proposals()
+    # When a decision is made, then a StoreError says nothing was saved (no OSError trace)
+    with pytest.raises(StoreError) as err:
+        store.decide(proposal.id, "reject")
+    assert "Cannot save decisions" in err.value.message and "nothing was saved" in err.value.hint
+    store.close()

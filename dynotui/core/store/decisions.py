@@ -121,7 +121,14 @@ class DecisionFiles:
         if self.writer is None or len(self.writer.docs) >= ROLL_EVENTS:
             if self.writer is not None:
                 self.writer.close()
-            self.writer = self._claim()
+            try:
+                self.writer = self._claim()
+            except OSError as exc:  # a read-only or full workspace: nothing was saved
+                self.writer = None
+                raise StoreError(
+                    f"Cannot save decisions in {annotator_dir(self.workspace, self.annotator)}: "
+                    f"{exc.strerror}.", "Check that the workspace is writable and the disk not "
+                    "full, or choose another --workspace; nothing was saved.") from exc
         Table(self.writer, TABLE, cache_size=0).insert_multiple(e.to_dict() for e in events)
         for event in events:
             self._add(event)
