@@ -60,3 +60,17 @@ def test_deciding_where_decisions_cannot_be_written_is_a_clear_error(tmp_path):
         store.decide(proposal.id, "reject")
     assert "Cannot save decisions" in err.value.message and "nothing was saved" in err.value.hint
     store.close()
+
+
+def test_decide_with_a_negative_limit_is_refused_and_decides_nothing(tmp_path, capsys):
+    # Given a workspace with an undecided proposal
+    ws = tmp_path / "ws"
+    store = Store(ws, annotator="ana")
+    store.add_proposals([Proposal(dataset="sample:sst-mini",
+                                  task=Task("Say if it is positive.", ["sentence"], "label"))])
+    store.close()
+    # When deciding with --limit -1, then it is an error and the proposal stays undecided
+    assert main(["decide", "--status", "undecided", "--limit", "-1", "accept",
+                 "--workspace", str(ws)]) == 2
+    assert "--limit must be 0 or more" in capsys.readouterr().err
+    assert set(Store(ws, annotator="ana").statuses().values()) <= {"undecided"}

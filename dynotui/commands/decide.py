@@ -86,6 +86,8 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(f"Expected [ID] ACTION, got {' '.join(args.target)!r}.",
                           f"ACTION is one of {', '.join(ACTIONS)}; e.g. "
                           "`dynotui decide 3fa2 accept` or `dynotui decide reject --match ...`.")
+    if args.limit is not None and args.limit < 0:  # ids[:-1] would decide all but one
+        raise ConfigError(f"--limit must be 0 or more, not {args.limit}.")
     action = args.target[-1]
     pid = args.target[0] if len(args.target) == 2 else None
     store = open_store(args)
