@@ -76,3 +76,40 @@ async def test_unreachable_llm_is_one_clear_message(tmp_path):
         errors = [n for n in app._notifications if n.severity == "error"]
         assert len(errors) == 1 and "Generation failed" in errors[0].message
         assert app.is_running and app.generation_cancel is None
+
+
+async def test_escape_cancels_a_running_export_and_writes_nothing(tmp_path):
+    # Given an accepted task on a local dataset of 100k rows
+    import json
+
+    from dynotui.core.models import Proposal, Task
+    from dynotui.core.sources import load_meta, parse_ref
+    from dynotui.core.store import Store
+
+    data = tmp_path / "big.jsonl"
+    data.write_text("".join(json.dumps({"text": f"row {i} " * 8, "label": f"l{i % 3}"}) + "\n"
+                            for i in range(100_000)))
+    store = Store(tmp_path / "ws", annotator="alice")
+    meta = load_meta(parse_ref(str(data)), rows=10)
+    store.save_meta(meta)
+    prop = Proposal(dataset=meta.ref.id, config=meta.ref.config,
+                    task=Task("Label the row.", ["text"], "label"))
+    store.add_proposals([prop])
+    store.decide(prop.id, "accept")
+    store.close()
+    app = make_app(tmp_path / "ws", start="review")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("f4")
+        await pilot.pause()
+        out = tmp_path / "out.jsonl"
+        app.screen.query_one("#format").value = "jsonl"
+        await pilot.pause()
+        app.screen.query_one("#out").value = str(out)
+        # When I start the export and press Esc
+        app.screen.action_run()  # what ctrl+s does; pressing it waits for the app to go idle
+        await pilot.press("escape")
+        await settle(pilot, app)
+        # Then it says it was cancelled, and no file was left behind
+        await wait_for(pilot, lambda: "Cancelled" in plain(app.screen.query_one("#export-result")))
+        assert not out.exists()
