@@ -74,3 +74,20 @@ def test_decide_with_a_negative_limit_is_refused_and_decides_nothing(tmp_path, c
                  "--workspace", str(ws)]) == 2
     assert "--limit must be 0 or more" in capsys.readouterr().err
     assert set(Store(ws, annotator="ana").statuses().values()) <= {"undecided"}
+
+
+def test_an_export_with_no_instances_leaves_an_existing_file_alone(tmp_path, capsys):
+    # Given an accepted task on a dataset that cannot be read, and a previous export at PATH
+    ws = tmp_path / "ws"
+    store = Store(ws, annotator="ana")
+    [added] = store.add_proposals([Proposal(dataset=f"local:{tmp_path / 'gone.jsonl'}",
+                                            task=Task("Say it.", ["a"], "b"))])
+    store.decide(added.id, "accept")
+    store.close()
+    out = tmp_path / "train.jsonl"
+    out.write_text('{"instruction": "kept from last time"}\n')
+    # When exporting yields no instance, then PATH is untouched and the summary says so
+    assert main(["export", "--format", "jsonl", "--out", str(out), "--workspace", str(ws),
+                 "--annotator", "ana"]) == 1
+    assert out.read_text() == '{"instruction": "kept from last time"}\n'
+    assert "nothing written" in capsys.readouterr().out

@@ -68,6 +68,8 @@ def _summary(report) -> list[str]:
         lines.append(f"  held-out tasks: {report.held_out_tasks:,} (no task in both splits)")
     for path in report.paths:
         lines.append(f"  -> {path}")
+    if not report.paths and not report.cancelled:
+        lines.append("  nothing written: what was at --out is left as it was")
     for reason, n in sorted(report.skipped.items(), key=lambda kv: -kv[1]):
         lines.append(f"  skipped {n:,}: {reason}")
     if report.cut:

@@ -209,6 +209,8 @@ def run_export(store: Any, options: ExportOptions,
         if run.cancelled():
             report.cancelled = True
             output.abort()
+        elif not report.instances:  # e.g. no dataset readable: keep what is at PATH
+            output.abort()
         else:
             output.finish(written, {"options": options.to_dict(), "report": report.to_dict()})
             report.paths = output.commit()
