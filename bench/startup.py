@@ -53,9 +53,14 @@ def ready(self):
     else:
         self.call_after_refresh(done, self)
 m.DynoApp.on_ready = ready
-from dynotui.cli import main
-sys.exit(main(["--workspace", {workspace!r}]))
+{entry}
 """
+VIA_CLI = """from dynotui.cli import main
+sys.exit(main(["--workspace", {workspace!r}]))"""
+# The same app without building the CLI's parser (which imports every command module).
+VIA_RUN_APP = """from argparse import Namespace
+sys.exit(m.run_app(Namespace(workspace={workspace!r}, annotator=None, theme=None,
+                             source="sample")))"""
 
 
 def run_in_pty(code: str, env: dict[str, str]) -> tuple[float, float]:
@@ -95,9 +100,12 @@ def main() -> None:
     env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor",
            "XDG_CONFIG_HOME": tempfile.mkdtemp(prefix="dynotui-bench-cfg-")}
     env.pop("DYNOTUI_CONFIG", None)
-    runs: dict[str, list[tuple[float, float]]] = {"bare": [], "ready": [], "list": []}
-    codes = {"bare": BARE, "ready": DYNOTUI.replace("{until_list}", "False"),
-             "list": DYNOTUI.replace("{until_list}", "True")}
+    runs: dict[str, list[tuple[float, float]]] = {"bare": [], "ready": [], "list": [],
+                                                  "direct": []}
+    cli = DYNOTUI.replace("{entry}", VIA_CLI)
+    codes = {"bare": BARE, "ready": cli.replace("{until_list}", "False"),
+             "list": cli.replace("{until_list}", "True"),
+             "direct": DYNOTUI.replace("{entry}", VIA_RUN_APP).replace("{until_list}", "False")}
     codes = {k: v.replace("{workspace!r}", repr(workspace)) for k, v in codes.items()}
     try:
         for code in codes.values():
@@ -118,6 +126,9 @@ def main() -> None:
           f"   {ready / bare:.2f}x bare")
     print(f"{'dynotui: bundled sample list filled':38}{filled * 1000:8.0f}ms"
           f"{med('list', 1) * 1000:8.0f}ms   {filled / bare:.2f}x bare")
+    direct = med("direct", 0)
+    print(f"{'dynotui: same, run_app without CLI parser':38}{direct * 1000:8.0f}ms"
+          f"{med('direct', 1) * 1000:8.0f}ms   {direct / bare:.2f}x bare")
     ok = ready <= 0.6 and ready <= 2 * bare
     print(f"goal (Browse on screen) <= 600 ms and <= 2x bare: {'met' if ok else 'NOT met'}")
 
