@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from dynotui.tui.messages import GenerationProgress
 from llmserver import LLMServer
 from tuikit import make_app, plain, select_dataset, settle, wait_detail, wait_for
 
@@ -22,7 +23,8 @@ def llm():
 async def test_browse_generate_review_edit_undo_export(tmp_path, llm):
     # Given a fresh workspace and an LLM server
     app = make_app(tmp_path / "ws", base_url=llm.base_url)
-    async with app.run_test(size=(100, 30)) as pilot:
+    messages = []
+    async with app.run_test(size=(100, 30), message_hook=messages.append) as pilot:
         await settle(pilot, app)
         # When I pick a bundled dataset in Browse, its panel shows the card and the features
         await select_dataset(pilot, app, "local-news-summaries")
@@ -35,6 +37,10 @@ async def test_browse_generate_review_edit_undo_export(tmp_path, llm):
         proposals = app.store.proposals(DATASET)
         assert proposals, "generation stored no proposals"
         assert llm.chat_requests()
+        # with progress and a running token count along the way
+        progress = [m for m in messages if isinstance(m, GenerationProgress)]
+        assert progress and progress[-1].done == progress[-1].total == 2
+        assert progress[-1].tokens > 0
 
         # When I go to Review, the first undecided proposal is on screen with sample rows
         await pilot.press("f3")

@@ -56,18 +56,10 @@ def generate(store: Any, settings: Any, refs: list[DatasetRef], force: bool,
     """Run the core generation for `refs`, reporting tokens and cost as answers arrive."""
     from dynotui.core.generate import generate as run
 
-    before = store.generations()
-
-    def on_progress(event: Any) -> None:
-        tokens = getattr(event, "tokens_in", None)
-        if tokens is None:  # Progress carries no tokens: sum the calls recorded since we began
-            fresh = [info for key, info in store.generations().items() if before.get(key) != info]
-            tokens = sum(i.get("tokens_in", 0) + i.get("tokens_out", 0) for i in fresh)
-            cost = sum(i.get("cost_usd", 0.0) or 0.0 for i in fresh)
-        else:
-            tokens, cost = tokens + event.tokens_out, event.cost_usd
-        label = f"{event.dataset} {event.variant}: {event.status}"
-        progress(event.done, event.total, tokens, cost, label)
+    def on_progress(event: Any) -> None:  # sums for the run so far, after each call
+        label = f"{event.dataset} {event.variant}: {event.status} · {event.kept} kept"
+        progress(event.done, event.total, event.tokens_in + event.tokens_out, event.cost_usd,
+                 label)
 
     return run(refs, store, settings, force=force, on_progress=on_progress, cancel=cancel)
 
