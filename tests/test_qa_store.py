@@ -91,3 +91,29 @@ def test_an_export_with_no_instances_leaves_an_existing_file_alone(tmp_path, cap
                  "--annotator", "ana"]) == 1
     assert out.read_text() == '{"instruction": "kept from last time"}\n'
     assert "nothing written" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("kind", ["fifo", "symlink"])
+def test_export_never_renames_over_a_pipe_device_or_link(tmp_path, capsys, kind):
+    # Given --out naming a FIFO (as /dev/full names a device) or a link to an older export
+    import os
+
+    ws = tmp_path / "ws"
+    store = Store(ws, annotator="ana")
+    [added] = store.add_proposals([Proposal(dataset="sample:sst-mini",
+                                            task=Task("Is it positive?", ["sentence"], "label"))])
+    store.decide(added.id, "accept")
+    store.close()
+    out = tmp_path / "out.jsonl"
+    if kind == "fifo":
+        os.mkfifo(out)
+    else:
+        (tmp_path / "real.jsonl").write_text("old\n")
+        out.symlink_to(tmp_path / "real.jsonl")
+    # When exporting there, then it is refused and the path is still what it was
+    assert main(["export", "--format", "jsonl", "--out", str(out), "--workspace", str(ws)]) == 2
+    err = capsys.readouterr().err
+    if kind == "fifo":
+        assert "not a regular file" in err and out.is_fifo()
+    else:
+        assert "symbolic link" in err and out.is_symlink() and out.read_text() == "old\n"

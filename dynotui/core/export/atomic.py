@@ -56,6 +56,18 @@ def check_target(target: Path, folder: bool) -> None:
             raise ExportError(f"Cannot create the folder {target.parent}: {exc.strerror}.") from exc
     if not os.access(target.parent, os.W_OK):
         raise ExportError(f"Cannot write into {target.parent}.", "Choose another --out.")
+    # the finished temp is renamed onto PATH: that would replace a link or a device node itself
+    if target.is_symlink():
+        real = target.resolve()
+        plain = real.is_file() or real.is_dir()
+        raise ExportError(f"{target} is a symbolic link (to {os.readlink(target)}); export "
+                          "replaces PATH whole, which would replace the link.",
+                          f"Give the real path instead: --out {real}" if plain else
+                          "Give a file path for --out, then read that file.")
+    if target.exists() and not (target.is_file() or target.is_dir()):
+        raise ExportError(f"{target} is not a regular file (a device, pipe or socket); export "
+                          "writes a file and swaps it in.",
+                          "Give a file path for --out, then read that file.")
     if folder:
         if target.exists() and not target.is_dir():
             raise ExportError(f"{target} is a file; this format writes a folder.",
