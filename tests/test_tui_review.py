@@ -175,3 +175,18 @@ async def test_queue_strip_follows_the_current_proposal_on_wide_screens(workspac
         await settle(pilot, app)
         assert marked() == review.current.id
         assert [status for _, p, status, _ in strip._rows if p.id == props[3].id] == ["accepted"]
+
+
+async def test_palette_offers_review_actions_and_reject_reasons(workspace):
+    path, props = workspace
+    app = make_app(path, start="review")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_review(pilot, app)
+        # When I reject through the palette by the reason's words
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Reject: vague")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        # Then the proposal is rejected with that reason
+        assert app.store.events(props[2].id)[-1].reason == "vague instruction"

@@ -7,6 +7,8 @@ from typing import Any, Callable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from dynotui.tui import render
+
 SCREENS = [("Go to Browse", "browse", "datasets, generation"),
            ("Go to Review", "review", "accept, reject, edit proposals"),
            ("Go to Export", "export", "write accepted tasks as training data"),
@@ -23,11 +25,18 @@ class DynoCommands(Provider):
             out.append((f"Theme: {name}", partial(setattr, app, "theme", name), "switch theme"))
         # The screen beneath the palette: its shown bindings become commands.
         screen = self.screen
+        reasons = list(app.settings.reject_reasons)
         for binding in getattr(screen, "BINDINGS", []):
-            if getattr(binding, "show", False) and getattr(binding, "description", ""):
-                action = binding.action
-                out.append((f"{binding.description.capitalize()} ({binding.key})",
-                            partial(self._run, screen, action), binding.id or ""))
+            description = getattr(binding, "description", "")
+            if not description:
+                continue
+            if (binding.id or "").startswith("review.reason-"):
+                n = int(binding.id.rsplit("-", 1)[1])
+                if n > len(reasons):
+                    continue
+                description = f"reject: {render.one_line(reasons[n - 1], 60)}"
+            out.append((f"{description[0].upper()}{description[1:]} ({binding.key})",
+                        partial(self._run, screen, binding.action), binding.id or ""))
         out.append(("Help: keys and binding ids", app.action_help, "?"))
         return out
 
