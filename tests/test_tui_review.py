@@ -74,11 +74,13 @@ async def test_reject_reason_keys_follow_the_configured_reasons(workspace):
 async def test_keymap_remaps_a_binding_by_id(workspace):
     # Given a keymap that moves accept from a to y, and an unknown id
     path, props = workspace
-    app = make_app(path, start="review", keymap={"review.accept": "y", "review.nope": "z"})
+    app = make_app(path, start="review", keymap={"review.accept": "y", "review.nope": "z",
+                                                 "browse.mark": "M"})
     async with app.run_test(size=(100, 30)) as pilot:
         await open_review(pilot, app)
         # Then the unknown id is reported
-        assert any("review.nope" in n.message for n in app._notifications)
+        notes = [n.message for n in app._notifications if "Unknown binding" in n.message]
+        assert len(notes) == 1 and "review.nope" in notes[0] and "browse.mark" not in notes[0]
         # When I press a, nothing happens; y accepts
         await pilot.press("a")
         await settle(pilot, app)

@@ -16,6 +16,9 @@ def all_bindings() -> list[tuple[str, object]]:
         module = importlib.import_module(f"dynotui.tui.screens.{name}")
         screen = getattr(module, f"{name.capitalize()}Screen")
         out += [(name, b) for b in screen.BINDINGS]
+    from dynotui.tui.widgets.dataset_table import DatasetTable
+
+    out += [("browse", b) for b in DatasetTable.BINDINGS]
     return out
 
 
