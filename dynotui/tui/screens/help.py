@@ -23,8 +23,12 @@ def bindings_table(app, screen: Screen, reasons: list[str]) -> Table:
     table.add_column("key", style="bold", no_wrap=True)
     table.add_column("does")
     table.add_column("id (for keymap)", style="dim", no_wrap=True)
-    sections = [(screen.__class__.__name__.removesuffix("Screen"), screen.BINDINGS),
-                ("Everywhere", app.BINDINGS)]
+    sections = [(screen.__class__.__name__.removesuffix("Screen"), screen.BINDINGS)]
+    focused = screen.focused
+    own = [b for b in getattr(focused, "BINDINGS", []) if isinstance(b, Binding) and b.id]
+    if own:  # the focused widget's own keys (the dataset list's mark)
+        sections.append(("Here", own))
+    sections.append(("Everywhere", app.BINDINGS))
     for title, bindings in sections:
         table.add_row(Text(title, style="underline"), "", "")
         for b in bindings:
