@@ -37,3 +37,32 @@ def test_a_refused_key_while_listing_models_says_key_not_unreachable():
     # Then the message is about the key, with what to set
     assert "refused the API key (HTTP 401)" in err.value.message
     assert "OPENAI_API_KEY" in err.value.hint
+
+
+def test_a_servers_error_text_reaches_messages_with_controls_escaped():
+    # Given a server whose plain-text error body carries terminal escapes
+    from dynotui.core.errors import LLMError
+
+    with LLMServer() as server:
+        def chat(h, body):
+            raw = b"bad \x1b]0;pwn\x07 \x1b[31mred\n second line"
+            h.send_response(400)
+            h.send_header("content-type", "text/plain")
+            h.send_header("content-length", str(len(raw)))
+            h.end_headers()
+            h.wfile.write(raw)
+
+        server.add_route("POST", "/v1/chat/completions", chat)
+
+        async def ask() -> None:
+            client = OpenAICompatClient(LLMSettings(base_url=server.base_url, model="m",
+                                                    retries=0))
+            try:
+                await client.complete([{"role": "user", "content": "hi"}], None)
+            finally:
+                await client.aclose()
+
+        # When the request fails, then the message holds the text with escapes made visible
+        with pytest.raises(LLMError) as err:
+            asyncio.run(ask())
+    assert "\x1b" not in err.value.message and "\\x1b]0;pwn" in err.value.message

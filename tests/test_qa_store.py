@@ -117,3 +117,17 @@ def test_export_never_renames_over_a_pipe_device_or_link(tmp_path, capsys, kind)
         assert "not a regular file" in err and out.is_fifo()
     else:
         assert "symbolic link" in err and out.is_symlink() and out.read_text() == "old\n"
+
+
+def test_stats_for_people_shows_hostile_dataset_names_as_inert_text(tmp_path, capsys):
+    # Given an imported task whose task_name (the dataset) carries an OSC title sequence
+    ws = tmp_path / "ws"
+    store = Store(ws, annotator="ana")
+    store.add_proposals([Proposal(dataset="hub:\x1b]0;pwn\x07[@click=app.quit]x[/]",
+                                  task=Task("Name it \u202e.", ["a"], "b"))])
+    store.close()
+    # When stats are printed for a person, then no escape or bidi character is printed raw
+    assert main(["stats", "--workspace", str(ws)]) == 0
+    out = capsys.readouterr().out
+    assert not any(c in out for c in "\x1b\x07\u202e")
+    assert "\\x1b]0;pwn" in out

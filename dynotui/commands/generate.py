@@ -87,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.text import Text
 
     from dynotui.commands._util import console, open_store, print_json, settings_from
+    from dynotui.commands.show import safe
     from dynotui.core.errors import ConfigError
     from dynotui.core.prompts import VARIANTS
 
@@ -110,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
         print_json(report.to_dict())
     else:
         for line in summary(report):
-            out.print(Text(line), soft_wrap=True)  # names and reasons are untrusted: no markup
+            out.print(Text(safe(line)), soft_wrap=True)  # names and reasons are untrusted
     failed = report.count("failed") or any(d.error and not d.calls for d in report.datasets)
     return 1 if failed or report.cancelled else 0
 
@@ -119,6 +120,7 @@ def _dry_run(args, refs, store, settings, variants) -> int:
     from rich.text import Text
 
     from dynotui.commands._util import console, print_json
+    from dynotui.commands.show import safe
     from dynotui.core.generate import estimate
     from dynotui.core.sources import load_meta
 
@@ -132,7 +134,7 @@ def _dry_run(args, refs, store, settings, variants) -> int:
         print_json(est.to_dict())
     else:
         for line in _estimate_lines(est):
-            console().print(Text(line), soft_wrap=True)
+            console().print(Text(safe(line)), soft_wrap=True)
     return 0
 
 

@@ -24,6 +24,8 @@ def _table(title: str, rows: dict[str, dict], top: int):
     from rich.table import Table
     from rich.text import Text
 
+    from dynotui.commands.show import safe
+
     table = Table(title=title, title_justify="left", box=None, pad_edge=False)
     table.add_column("", overflow="fold", ratio=1)
     for col in ("tasks", "undec", "acc", "rej", "skip", "edit", "rate"):
@@ -31,7 +33,7 @@ def _table(title: str, rows: dict[str, dict], top: int):
     ordered = sorted(rows.items(), key=lambda kv: -kv[1]["proposals"])
     for name, row in ordered[:top]:
         rate = row["acceptance_rate"]
-        table.add_row(Text(name), *(str(row[k]) for k in ("proposals", "undecided", "accepted",
+        table.add_row(Text(safe(name)), *(str(row[k]) for k in ("proposals", "undecided", "accepted",
                                                      "rejected", "skipped", "edited")),
                       "-" if rate is None else f"{rate:.0%}")
     if len(ordered) > top:
@@ -50,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.text import Text
 
     from dynotui.commands._util import console
+    from dynotui.commands.show import safe
 
     out = console()
     st = data["by_status"]
@@ -72,11 +75,11 @@ def run(args: argparse.Namespace) -> int:
         f"stages      {len(data['stages'])}; generations cached {data['generations']}",
     ]
     for line in lines:
-        out.print(Text(line))  # names come from data: never markup
+        out.print(Text(safe(line)))  # names come from data: no markup, controls escaped
     tables = args.by or [t for t in ("by_source", "by_model", "by_variant", "datasets")
                          if t != "datasets" or data["dataset_count"] <= args.top]
     for name in tables:
         out.print(_table(name.replace("by_", "by "), data[name], args.top))
     for problem in data["problems"]:
-        out.print(Text(f"problem: {problem}", style="bold red"))
+        out.print(Text(safe(f"problem: {problem}"), style="bold red"))
     return 0

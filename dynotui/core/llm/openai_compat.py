@@ -19,6 +19,7 @@ from typing import Any
 from dynotui.core.errors import LLMError
 from dynotui.core.llm.answer import MODES, Answer, LLMUnavailable
 from dynotui.core.parse import clean_text
+from dynotui.core.sources.card import plain
 
 RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 MAX_WAIT = 120.0  # a longer Retry-After (a spent quota) fails at once instead of hanging
@@ -290,8 +291,16 @@ class OpenAICompatClient:
 
 def _brief(exc: BaseException) -> str:
     body = getattr(exc, "body", None)
-    text = json.dumps(body)[:300] if isinstance(body, (dict, list)) else str(exc)[:300]
-    return text.replace("\n", " ")
+    if isinstance(body, (dict, list)):
+        text = json.dumps(body)
+    else:  # a plain-text error page says more than "Error code: 400"
+        response = getattr(exc, "response", None)
+        try:
+            text = body if isinstance(body, str) else (response.text if response else "")
+        except Exception:  # noqa: BLE001 (a streamed body that was not read)
+            text = ""
+        text = f"{exc}: {text}" if text and text not in str(exc) else str(exc)
+    return plain(text.replace("\n", " "), 300)  # the server's words: controls escaped
 
 
 def forget_modes() -> None:
