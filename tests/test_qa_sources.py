@@ -121,3 +121,13 @@ def test_datasets_read_in_several_threads_keep_tqdms_lock(tmp_path):
     with ThreadPoolExecutor(6) as pool:
         metas = list(pool.map(_meta, files))
     assert [m.rows["train"][0]["q"] for m in metas] == [f"q{i}" for i in range(6)]
+
+
+def test_a_folder_whose_card_has_broken_yaml_says_how_to_fix_it(tmp_path):
+    # Given a Hub-layout folder whose card's front matter is not valid YAML
+    (tmp_path / "README.md").write_text("---\nlicense: mit\n  bad: [unclosed\n---\n# x\n")
+    (tmp_path / "train.jsonl").write_text('{"a": "1", "b": "2"}\n')
+    # When it is read, then the message names the card and the hint says what to change
+    with pytest.raises(DatasetError) as err:
+        _meta(tmp_path)
+    assert "README.md" in err.value.message and "YAML" in err.value.hint

@@ -94,7 +94,8 @@ def _open(ref: DatasetRef, card: Card | None) -> tuple[str, Any, list[str], dict
     from datasets import load_dataset
 
     if card is not None and card.problem:  # datasets cannot read such a card either
-        raise DatasetError(card.problem)
+        raise DatasetError(card.problem, "Fix the YAML between the two '---' lines of the "
+                           "README.md (or move README.md aside to read the data files alone).")
     configs = config_names(card)
     config = pick_config(ref, configs)
     name = None if configs == ["default"] and ref.config is None else config
