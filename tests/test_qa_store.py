@@ -131,3 +131,13 @@ def test_stats_for_people_shows_hostile_dataset_names_as_inert_text(tmp_path, ca
     out = capsys.readouterr().out
     assert not any(c in out for c in "\x1b\x07\u202e")
     assert "\\x1b]0;pwn" in out
+
+
+def test_importing_a_file_with_no_dynosaur_task_is_an_error_naming_its_keys(tmp_path, capsys):
+    # Given an alpaca-style file passed to import-tasks by mistake
+    path = tmp_path / "alpaca.json"
+    path.write_text('[{"instruction": "a", "input": "b", "output": "c"}]')
+    # When imported, then it fails naming the keys it found and the ones it needs
+    assert main(["import-tasks", str(path), "--workspace", str(tmp_path / "ws")]) == 2
+    err = capsys.readouterr().err
+    assert "instruction, input, output" in err and "task_name" in err

@@ -167,6 +167,14 @@ def import_tasks(store, path: str | Path, source_name: str | None = None) -> Imp
     """Read, validate and store a task list; returns what happened (counts)."""
     entries = read_task_list(path)
     props, report = build_proposals(entries, source_name or Path(path).stem, store)
+    if entries and not props:  # e.g. an alpaca file: a clear error, not "0 imported"
+        first = entries[0]
+        keys = ", ".join(map(str, list(first)[:8])) if isinstance(first, dict) else \
+            f"a JSON {type(first).__name__}"
+        raise DatasetError(f"None of the {len(entries)} entries in {path} is a Dynosaur task "
+                           f"(the first has: {keys or 'no keys'}).",
+                           "Each entry needs task_name, instruction, input_fields and "
+                           "output_field.")
     added = store.add_proposals(props)
     report.imported = len(added)
     report.already_present = len(props) - len(added)
