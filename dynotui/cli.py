@@ -25,16 +25,25 @@ def common_parser() -> argparse.ArgumentParser:
     return common
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_names() -> list[str]:
+    return [name.replace("_", "-") for name in COMMANDS]
+
+
+def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
+    """The full parser, or (with_commands=False) the light one for the bare command."""
     common = common_parser()
     parser = argparse.ArgumentParser(
         prog="dynotui", parents=[common],
         description="Curate instruction-tuning data the Dynosaur way. "
-                    "Without a command, opens the workbench.")
+                    "Without a command, opens the workbench.",
+        epilog=f"commands: {', '.join(command_names())}  (dynotui COMMAND --help)")
     parser.add_argument("--version", action="version", version=f"dynotui {__version__}")
     parser.add_argument("--theme", help="theme name (see themes/)")
     parser.add_argument("--source", default="sample",
                         help="what to browse first: sample, hub, or a local folder/file")
+    if not with_commands:
+        parser.set_defaults(command=None)
+        return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         try:
@@ -48,7 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    # The bare command skips importing every command module: start-up time matters there.
+    wants_command = any(arg in command_names() for arg in argv)
+    parser = build_parser(with_commands=wants_command)
+    if not wants_command and argv and not argv[0].startswith("-"):
+        parser.error(f"unknown command '{argv[0]}'; commands: {', '.join(command_names())}")
     args = parser.parse_args(argv)
     try:
         if args.command is None:

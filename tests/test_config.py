@@ -42,3 +42,24 @@ def test_unknown_key_lists_known_ones(tmp_path, monkeypatch):
 def test_default_workspace_is_per_user(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     assert load_settings().workspace == tmp_path / "dynotui" / "workspace"
+
+
+def test_unknown_command_lists_the_commands(capsys):
+    from dynotui.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["bogus"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "unknown command 'bogus'" in err and "import-tasks" in err
+
+
+def test_bare_command_parser_skips_command_modules():
+    import subprocess
+    import sys
+
+    code = ("import sys; from dynotui.cli import build_parser; "
+            "a = build_parser(False).parse_args(['--workspace', 'w', '--theme', 't']); "
+            "print(a.command, a.workspace, a.theme, 'dynotui.commands.export' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.split() == ["None", "w", "t", "False"]
