@@ -131,3 +131,16 @@ def test_a_folder_whose_card_has_broken_yaml_says_how_to_fix_it(tmp_path):
     with pytest.raises(DatasetError) as err:
         _meta(tmp_path)
     assert "README.md" in err.value.message and "YAML" in err.value.hint
+
+
+def test_a_folder_that_lists_as_several_datasets_is_not_read_as_one(tmp_path):
+    # Given a folder holding two datasets, each in its own subfolder
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "train.jsonl").write_text(json.dumps({"x": name, "y": "1"}) + "\n")
+    # When the folder itself is shown, then it says it holds two and names one to use
+    with pytest.raises(DatasetError) as err:
+        _meta(tmp_path)
+    assert "holds 2 datasets (a, b)" in err.value.message and str(tmp_path / "a") in err.value.hint
+    # and each one still reads on its own
+    assert _meta(tmp_path / "a").rows["train"][0]["x"] == "a"

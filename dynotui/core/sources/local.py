@@ -93,6 +93,7 @@ def _open(ref: DatasetRef, card: Card | None) -> tuple[str, Any, list[str], dict
         return "default", dd, ["default"], sizes
     from datasets import load_dataset
 
+    _check_one_dataset(path)
     if card is not None and card.problem:  # datasets cannot read such a card either
         raise DatasetError(card.problem, "Fix the YAML between the two '---' lines of the "
                            "README.md (or move README.md aside to read the data files alone).")
@@ -191,6 +192,19 @@ def _one_dataset(folder: Path) -> bool:
     if not files and not dirs:
         return True
     return any(f.stem.lower().split("-")[0].split("_")[0] in SPLIT_WORDS for f in files)
+
+
+def _check_one_dataset(folder: Path) -> None:
+    """A folder the listing shows as several datasets is not read as one (datasets would merge)."""
+    if _one_dataset(folder):
+        return
+    children = [c.name for c in sorted(folder.iterdir()) if not c.name.startswith(".")
+                and (c.is_dir() or c.suffix.lower() in BUILDERS)]
+    if len(children) > 1:
+        raise DatasetError(f"{folder} holds {len(children)} datasets ({', '.join(children[:5])}"
+                           f"{', ...' if len(children) > 5 else ''}), not one.",
+                           f"Name one of them, e.g. {folder / children[0]}; "
+                           f"`dynotui datasets {folder}` lists them.")
 
 
 def list_local(path: str | Path | None) -> list[DatasetEntry]:
