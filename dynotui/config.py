@@ -109,7 +109,9 @@ def load_settings(workspace: str | Path | None = None, annotator: str | None = N
         data = _read_toml(path)
         llm = data.pop("llm", {}) or {}
         _apply(settings, data, "")
+        prices = {**settings.llm.prices, **(llm.pop("prices", None) or {})}  # add to defaults
         _apply(settings.llm, llm, "llm.")
+        settings.llm.prices = prices
         settings.config_path = path
     settings.workspace = Path(settings.workspace).expanduser()
     if env.get("DYNOTUI_WORKSPACE"):
