@@ -66,3 +66,28 @@ def test_a_servers_error_text_reaches_messages_with_controls_escaped():
         with pytest.raises(LLMError) as err:
             asyncio.run(ask())
     assert "\x1b" not in err.value.message and "\\x1b]0;pwn" in err.value.message
+
+
+def test_a_damaged_dataset_file_stops_only_its_own_generation(tmp_path, monkeypatch, capsys):
+    # Given a workspace where one sample's store file was truncated after a first run
+    from dynotui.cli import main
+    from dynotui.core.llm.openai_compat import forget_modes
+    from dynotui.core.store.layout import dataset_path
+
+    forget_modes()
+    ws = tmp_path / "ws"
+    with LLMServer() as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        monkeypatch.setenv("DYNOTUI_MODEL", "m")
+        args = ["generate", "sample:news-topics", "sample:sst-mini", "--variant", "unaware",
+                "--workspace", str(ws)]
+        assert main(args) == 0
+        bad = dataset_path(ws, "sample:news-topics")
+        bad.write_bytes(bad.read_bytes()[:100])
+        before = bad.read_bytes()
+        capsys.readouterr()
+        # When generating again for both, then sst-mini is asked and news-topics is named
+        assert main(args + ["--force"]) == 1
+    out = capsys.readouterr().out
+    assert "sample:sst-mini/default: kept" in out and "calls: 1 done" in out
+    assert str(bad) in out and bad.read_bytes() == before

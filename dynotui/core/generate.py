@@ -14,7 +14,7 @@ import json
 import time
 from typing import Any, Callable
 
-from dynotui.core.errors import LLMError
+from dynotui.core.errors import LLMError, StoreError
 from dynotui.core.genreport import CallResult, DatasetReport, Estimate, GenerationReport, Progress
 from dynotui.core.genwrite import BatchWriter
 from dynotui.core.llm.answer import LLMUnavailable
@@ -223,16 +223,22 @@ async def run_generation(refs: list[Any], store, settings, variants=VARIANTS, fo
     variants = _check_variants(variants)
     t0 = time.monotonic()
     loaded = await _load(list(refs), settings)
-    metas = [meta for _r, meta, _e in loaded if meta is not None]
     model = client.model if client is not None and client.model else known_model(settings)
     run = _Run(store, settings, client, model, force, on_progress)
     report = GenerationReport(model=model)
+    metas = []
     for ref, meta, error in loaded:
         if meta is None:
             report.datasets.append(DatasetReport(str(ref), str(ref), error=error))
             continue
         if not isinstance(ref, DatasetMeta):  # the reviewer and export read it from the store
-            await run.in_store(store.save_meta, meta)
+            try:
+                await run.in_store(store.save_meta, meta)
+            except StoreError as exc:  # its store file is damaged: skip it, not every dataset
+                report.datasets.append(DatasetReport(meta.ref.key, meta.ref.id,
+                                                     error=f"{exc.message} {exc.hint}".strip()))
+                continue
+        metas.append(meta)
         dreport = DatasetReport(meta.ref.key, meta.ref.id)
         report.datasets.append(dreport)
         if not meta.passes:
