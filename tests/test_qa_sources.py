@@ -144,3 +144,25 @@ def test_a_folder_that_lists_as_several_datasets_is_not_read_as_one(tmp_path):
     assert "holds 2 datasets (a, b)" in err.value.message and str(tmp_path / "a") in err.value.hint
     # and each one still reads on its own
     assert _meta(tmp_path / "a").rows["train"][0]["x"] == "a"
+
+
+@pytest.mark.parametrize("module, suffix", [("gzip", ".gz"), ("bz2", ".bz2"), ("lzma", ".xz")])
+def test_compressed_jsonl_and_csv_files_read_like_plain_ones(tmp_path, module, suffix):
+    # Given data.jsonl.gz (.bz2, .xz) and a ;-separated data.csv.gz, as datasets ship them
+    import importlib
+
+    opener = importlib.import_module(module).open
+    jsonl = tmp_path / f"data.jsonl{suffix}"
+    with opener(jsonl, "wt") as fh:
+        fh.write('{"q": "a?", "a": "1"}\n{"q": "b?", "a": "2"}\n')
+    csv = tmp_path / f"data.csv{suffix}"
+    with opener(csv, "wt") as fh:
+        fh.write("q;a\nc?;3\n")
+    # When read, then rows and fields come back as for the plain files
+    assert _meta(jsonl).rows["train"][1] == {"q": "b?", "a": "2"}
+    assert _meta(csv).rows["train"][0] == {"q": "c?", "a": 3}
+    # and a file that is not really compressed says so
+    fake = tmp_path / f"fake.jsonl{suffix}"
+    fake.write_text('{"q": "a?"}\n')
+    with pytest.raises(DatasetError, match="not a valid"):
+        _meta(fake)

@@ -20,10 +20,34 @@ TEXT_SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv", ".tsv")
 DELIMITERS = (";", "\t", "|")
 
 
+COMPRESSED = {".gz": "gzip", ".bz2": "bz2", ".xz": "lzma"}  # datasets reads these as is
+
+
+def data_suffix(path: Path) -> str:
+    """The data format's suffix: `.jsonl` for both `x.jsonl` and `x.jsonl.gz`."""
+    suffix = path.suffix.lower()
+    return Path(path.stem).suffix.lower() if suffix in COMPRESSED else suffix
+
+
+def _open_bytes(path: Path):
+    compression = COMPRESSED.get(path.suffix.lower())
+    if compression is None:
+        return path.open("rb")
+    import importlib
+
+    return importlib.import_module(compression).open(path, "rb")
+
+
 def check_text(path: Path) -> str:
-    """The file's first 64 KB as text; DatasetError when empty, binary or not UTF-8."""
-    with path.open("rb") as handle:
-        head = handle.read(HEAD)
+    """The file's first 64 KB (decompressed) as text; DatasetError when empty, binary, not UTF-8."""
+    try:
+        with _open_bytes(path) as handle:
+            head = handle.read(HEAD)
+    except (FileNotFoundError, PermissionError):
+        raise
+    except Exception as exc:  # noqa: BLE001 (gzip.BadGzipFile, EOFError, lzma.LZMAError...)
+        raise DatasetError(f"{path} is not a valid {path.suffix.lstrip('.')} file ({exc}).",
+                           "Check that the file is complete and what its name says.") from None
     if not head.strip():
         raise DatasetError(f"{path} is empty: it holds no rows.",
                            "Add rows to it (a csv needs a header line and rows), or pick "
@@ -33,7 +57,7 @@ def check_text(path: Path) -> str:
                            f"Convert it first: iconv -f UTF-16 -t UTF-8 '{path}' > NEW_FILE")
     if b"\0" in head:
         raise DatasetError(f"{path} is not a text file (it holds binary data), so it cannot be "
-                           f"{path.suffix.lstrip('.')} data.",
+                           f"{data_suffix(path).lstrip('.')} data.",
                            "Check that the file is what its name says, or rename it to its "
                            "real type (e.g. .parquet).")
     decoder = codecs.getincrementaldecoder("utf-8")()
@@ -49,7 +73,7 @@ def check_text(path: Path) -> str:
 
 def csv_options(path: Path, head: str) -> dict[str, Any]:
     """The delimiter: tab for .tsv; for .csv a header with no comma but ; tab or | uses that."""
-    if path.suffix.lower() == ".tsv":
+    if data_suffix(path) == ".tsv":
         return {"delimiter": "\t"}
     header = head.splitlines()[0] if head.splitlines() else ""
     if "," in header:

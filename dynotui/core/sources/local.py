@@ -13,13 +13,13 @@ from dynotui.core.sources.assemble import (build_meta, card_features, card_split
                                            resolve_streamed, take, wrap_load_error)
 from dynotui.core.sources.card import Card, card_list, parse_card
 from dynotui.core.sources.features import convert_row
-from dynotui.core.sources.filecheck import (TEXT_SUFFIXES, check_text, csv_options,
+from dynotui.core.sources.filecheck import (TEXT_SUFFIXES, check_text, csv_options, data_suffix,
                                             explain_json_failure, json_object_splits)
 
 BUILDERS = {".parquet": "parquet", ".jsonl": "json", ".json": "json", ".ndjson": "json",
             ".csv": "csv", ".tsv": "csv"}
 HINT = ("Give a folder in Hub layout (README.md + data files), a save_to_disk folder, or a "
-        "parquet/jsonl/json/csv file.")
+        "parquet/jsonl/json/csv/tsv file (jsonl/json/csv/tsv may be .gz, .bz2 or .xz).")
 
 
 def kind(path: Path) -> str:
@@ -28,7 +28,7 @@ def kind(path: Path) -> str:
         if (path / "dataset_dict.json").exists() or (path / "state.json").exists():
             return "disk"
         return "folder"
-    if path.suffix.lower() in BUILDERS:
+    if data_suffix(path) in BUILDERS:
         return "file"
     raise DatasetError(f"'{path}' is not a data file dynotui can read ({path.suffix or 'no suffix'}).",
                        HINT)
@@ -53,11 +53,11 @@ def _file_dataset(path: Path) -> tuple[dict[str, Any], dict[str, int | None]]:
     """Splits of a single file ({'train': IterableDataset} mostly) and their sizes if known."""
     from datasets import load_dataset
 
-    head = check_text(path) if path.suffix.lower() in TEXT_SUFFIXES else ""
+    head = check_text(path) if data_suffix(path) in TEXT_SUFFIXES else ""
     shaped = json_object_splits(path, head)
     if shaped is not None:  # one JSON object holding the rows: read in memory
         return shaped, {s: len(d) for s, d in shaped.items()}
-    builder = BUILDERS[path.suffix.lower()]
+    builder = BUILDERS[data_suffix(path)]
     kwargs = csv_options(path, head) if builder == "csv" else {}
     dd = load_dataset(builder, data_files={"train": str(path)}, streaming=True, **kwargs)
     return dict(dd), {"train": None}
@@ -187,7 +187,7 @@ def _one_dataset(folder: Path) -> bool:
     """A folder is one dataset (not a folder of them) when laid out like one."""
     if (folder / "README.md").exists() or kind(folder) == "disk" or (folder / "data").is_dir():
         return True
-    files = [c for c in folder.iterdir() if c.is_file() and c.suffix.lower() in BUILDERS]
+    files = [c for c in folder.iterdir() if c.is_file() and data_suffix(c) in BUILDERS]
     dirs = [c for c in folder.iterdir() if c.is_dir() and not c.name.startswith(".")]
     if not files and not dirs:
         return True
@@ -199,7 +199,7 @@ def _check_one_dataset(folder: Path) -> None:
     if _one_dataset(folder):
         return
     children = [c.name for c in sorted(folder.iterdir()) if not c.name.startswith(".")
-                and (c.is_dir() or c.suffix.lower() in BUILDERS)]
+                and (c.is_dir() or data_suffix(c) in BUILDERS)]
     if len(children) > 1:
         raise DatasetError(f"{folder} holds {len(children)} datasets ({', '.join(children[:5])}"
                            f"{', ...' if len(children) > 5 else ''}), not one.",
@@ -218,6 +218,6 @@ def list_local(path: str | Path | None) -> list[DatasetEntry]:
     for child in sorted(root.iterdir()):
         if child.name.startswith("."):
             continue
-        if child.is_dir() or child.suffix.lower() in BUILDERS:
+        if child.is_dir() or data_suffix(child) in BUILDERS:
             out.append(entry(child))
     return out
