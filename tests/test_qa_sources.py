@@ -166,3 +166,15 @@ def test_compressed_jsonl_and_csv_files_read_like_plain_ones(tmp_path, module, s
     fake.write_text('{"q": "a?"}\n')
     with pytest.raises(DatasetError, match="not a valid"):
         _meta(fake)
+
+
+def test_a_folder_of_compressed_split_files_is_one_dataset(tmp_path):
+    # Given train.jsonl.gz and test.jsonl.gz side by side (no card)
+    import gzip
+
+    for split in ("train", "test"):
+        with gzip.open(tmp_path / f"{split}.jsonl.gz", "wt") as fh:
+            fh.write(json.dumps({"q": split, "a": "1"}) + "\n")
+    # When the folder is read, then it is one dataset with both splits
+    meta = _meta(tmp_path)
+    assert sorted(meta.splits) == ["test", "train"]

@@ -191,7 +191,7 @@ def _one_dataset(folder: Path) -> bool:
     dirs = [c for c in folder.iterdir() if c.is_dir() and not c.name.startswith(".")]
     if not files and not dirs:
         return True
-    return any(f.stem.lower().split("-")[0].split("_")[0] in SPLIT_WORDS for f in files)
+    return any(f.name.lower().split(".")[0].split("-")[0].split("_")[0] in SPLIT_WORDS for f in files)
 
 
 def _check_one_dataset(folder: Path) -> None:
