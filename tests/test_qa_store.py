@@ -141,3 +141,17 @@ def test_importing_a_file_with_no_dynosaur_task_is_an_error_naming_its_keys(tmp_
     assert main(["import-tasks", str(path), "--workspace", str(tmp_path / "ws")]) == 2
     err = capsys.readouterr().err
     assert "instruction, input, output" in err and "task_name" in err
+
+
+def test_instances_are_not_built_from_image_or_audio_placeholders():
+    # Given a task whose input is an Image field (rows hold "<Image, 66 bytes>" placeholders)
+    from dynotui.core.instances import SKIP_MEDIA, Builder
+    from dynotui.core.models import Feature
+
+    features = [Feature("img", "Image"), Feature("caption", "string"),
+                Feature("frames", "Sequence[Image]"), Feature("label", "ClassLabel", ["a", "b"])]
+    row = {"img": "<Image, 66 bytes>", "caption": "a cat", "frames": ["<Image>"], "label": "a"}
+    # When applied, then no instance is made and the reason says why; text fields still work
+    assert Builder(Task("Name it.", ["img"], "label"), features).apply(row)[2] == SKIP_MEDIA
+    assert Builder(Task("Name it.", ["frames"], "label"), features).apply(row)[2] == SKIP_MEDIA
+    assert Builder(Task("Name it.", ["caption"], "label"), features).apply(row)[:2] == ("a cat", "a")

@@ -13,6 +13,7 @@ Rules (the method's, made explicit and a little sturdier):
   items joined with ", "; a ClassLabel -> its name.
 - Input and output are cut to max_input/max_output characters (default 2,000).
 - Empty input or empty output (after stripping whitespace) -> no instance, with a reason.
+- A task reading or writing an image/audio field -> no instance (only placeholders are text).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ ANSWER_KEYS = ("text", "answer", "answers", "value", "label")
 SKIP_EMPTY_INPUT = "empty input"
 SKIP_EMPTY_OUTPUT = "empty output"
 SKIP_MISSING_FIELD = "field missing from the row"
+SKIP_MEDIA = "image/audio field (only a placeholder is text)"
+MEDIA = ("Image", "Audio", "Video", "Pdf", "Nifti", "Mesh")
 
 
 @dataclass
@@ -130,6 +133,9 @@ class Builder:
         self.output_field, self.output_feature = task.output_field, fmap.get(task.output_field)
         self.needed = [*task.input_fields, task.output_field]
         self.max_input, self.max_output = max_input, max_output
+        # rows hold "<Image, 66 bytes>" placeholders there: not training text
+        self.media = any(fmap.get(n) is not None and any(m in str(fmap[n].type) for m in MEDIA)
+                         for n in self.needed)
 
     def _field(self, name: str, choice: bool, feature: Feature | None, value: Any) -> tuple[str, bool]:
         """(text, rendered as options)."""
@@ -143,6 +149,8 @@ class Builder:
 
     def apply(self, row: dict[str, Any]) -> tuple[str | None, str, str, bool]:
         """(input, output, skip reason, cut); input is None when the row gives no instance."""
+        if self.media:
+            return None, "", SKIP_MEDIA, False
         for name in self.needed:
             if name not in row:
                 return None, "", SKIP_MISSING_FIELD, False
