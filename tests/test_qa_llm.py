@@ -91,3 +91,16 @@ def test_a_damaged_dataset_file_stops_only_its_own_generation(tmp_path, monkeypa
     out = capsys.readouterr().out
     assert "sample:sst-mini/default: kept" in out and "calls: 1 done" in out
     assert str(bad) in out and bad.read_bytes() == before
+
+
+def test_a_dataset_that_cannot_be_opened_keeps_its_hint_in_the_summary(tmp_path, capsys,
+                                                                      monkeypatch):
+    # Given a config name the sample does not have
+    from dynotui.cli import main
+
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")  # never called
+    monkeypatch.setenv("DYNOTUI_MODEL", "m")
+    # When generating, then the summary line says which configs exist
+    assert main(["generate", "sample:sst-mini", "--config", "nope",
+                 "--workspace", str(tmp_path / "ws")]) == 1
+    assert "Configs: default" in capsys.readouterr().out

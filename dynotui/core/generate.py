@@ -203,7 +203,7 @@ async def _load(refs: list[Any], settings) -> list[tuple[Any, DatasetMeta | None
             async with gate:
                 return ref, await asyncio.to_thread(load_meta, parsed, settings.sample_rows, settings), ""
         except DynoError as exc:
-            return ref, None, exc.message
+            return ref, None, f"{exc.message} {exc.hint}".strip()  # the hint says what to do
     return list(await asyncio.gather(*(one(r) for r in refs)))
 
 
