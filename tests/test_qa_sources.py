@@ -178,3 +178,10 @@ def test_a_folder_of_compressed_split_files_is_one_dataset(tmp_path):
     # When the folder is read, then it is one dataset with both splits
     meta = _meta(tmp_path)
     assert sorted(meta.splits) == ["test", "train"]
+
+
+def test_an_empty_folder_lists_no_dataset(tmp_path):
+    # Given an empty folder, when listed, then there is nothing (not a dataset named after it)
+    from dynotui.core.sources import list_datasets
+
+    assert list_datasets("local", path=tmp_path) == []

@@ -212,6 +212,8 @@ def list_local(path: str | Path | None) -> list[DatasetEntry]:
     root = Path(path or ".").expanduser()
     if not root.exists():
         raise DatasetError(f"No such file or folder: {root}.", HINT)
+    if root.is_dir() and not any(not c.name.startswith(".") for c in root.iterdir()):
+        return []  # an empty folder holds no dataset ("No datasets found")
     if root.is_file() or _one_dataset(root):
         return [entry(root)]
     out = []
