@@ -43,7 +43,7 @@ def test_export_warns_when_a_damaged_file_keeps_decisions_out(tmp_path, capsys):
     assert str(path) in err and "not in this export" in err
 
 
-def test_deciding_where_decisions_cannot_be_written_is_a_clear_error(tmp_path):
+def test_deciding_where_decisions_cannot_be_written_is_a_clear_error(tmp_path, capsys):
     # Given a workspace whose annotator folder cannot be made (a file holds its name, as a
     # read-only mount would refuse it)
     from dynotui.core.errors import StoreError
@@ -60,6 +60,10 @@ def test_deciding_where_decisions_cannot_be_written_is_a_clear_error(tmp_path):
         store.decide(proposal.id, "reject")
     assert "Cannot save decisions" in err.value.message and "nothing was saved" in err.value.hint
     store.close()
+    # and the command says nothing was decided (no "ids printed above" when none were)
+    assert main(["decide", proposal.id, "reject", "--annotator", "zoe",
+                 "--workspace", str(ws)]) == 2
+    assert "nothing was decided" in capsys.readouterr().err
 
 
 def test_decide_with_a_negative_limit_is_refused_and_decides_nothing(tmp_path, capsys):

@@ -114,7 +114,8 @@ def run(args: argparse.Namespace) -> int:
             try:
                 store.decide_many(chunk, action, reason=reason, note=args.note)
             except StoreError:
-                print("dynotui: stopped; the ids printed above are decided", file=sys.stderr)
+                print("dynotui: stopped; the ids printed above are decided" if start else
+                      "dynotui: stopped; nothing was decided", file=sys.stderr)
                 raise
         # printed only after decide_many() returned, i.e. after the events are fsynced
         sys.stdout.write("".join(f"{pid}\t{action}\n" for pid in chunk))
