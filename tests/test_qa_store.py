@@ -159,3 +159,26 @@ def test_instances_are_not_built_from_image_or_audio_placeholders():
     assert Builder(Task("Name it.", ["img"], "label"), features).apply(row)[2] == SKIP_MEDIA
     assert Builder(Task("Name it.", ["frames"], "label"), features).apply(row)[2] == SKIP_MEDIA
     assert Builder(Task("Name it.", ["caption"], "label"), features).apply(row)[:2] == ("a cat", "a")
+
+
+def test_dataset_filters_accept_the_relative_path_the_dataset_was_named_by(tmp_path, capsys,
+                                                                          monkeypatch):
+    # Given an accepted task on a local file, stored under its absolute local: id
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "r.jsonl").write_text('{"q": "a?", "a": "1"}\n{"q": "b?", "a": "2"}\n')
+    ws = tmp_path / "ws"
+    store = Store(ws, annotator="ana")
+    [added] = store.add_proposals([Proposal(dataset=f"local:{data / 'r.jsonl'}", config="default",
+                                            task=Task("Answer it.", ["q"], "a"))])
+    store.close()
+    monkeypatch.chdir(tmp_path)
+    # When decide and export are filtered by the relative path a user typed
+    assert main(["decide", "--dataset", "data/r.jsonl", "accept", "--annotator", "ana",
+                 "--workspace", str(ws)]) == 0
+    assert added.id in capsys.readouterr().out
+    out = tmp_path / "o.jsonl"
+    assert main(["export", "--format", "jsonl", "--out", str(out), "--dataset", "./data/r.jsonl",
+                 "--workspace", str(ws)]) == 0
+    # Then both find it
+    assert len(out.read_text().splitlines()) == 2

@@ -67,7 +67,10 @@ def _select(store, args, pid: str | None) -> list[str]:
         raise ConfigError(f"--match {args.match!r} is not a valid regular expression: {exc}.") from exc
     props = store.proposals()
     if args.dataset:
-        props = [p for p in props if _dataset_matches(p, args.dataset)]
+        from dynotui.core.sources.refs import filter_id
+
+        wanted = filter_id(args.dataset)  # a relative path names the stored local: id
+        props = [p for p in props if _dataset_matches(p, wanted)]
     if args.config:
         props = [p for p in props if p.config == args.config]
     if pattern:

@@ -19,10 +19,13 @@ def filter_datasets(tasks: list[Proposal], wanted: list[str]) -> list[Proposal]:
     """Keep tasks whose dataset id, key (id/config) or bare name is in `wanted`."""
     if not wanted:
         return tasks
-    wanted_set = set(wanted)
+    from dynotui.core.sources.refs import filter_id
+
+    typed = {filter_id(w): w for w in wanted}  # data/x.csv names local:/abs/data/x.csv
+    wanted_set = set(typed)
     kept = [p for p in tasks if _names(p) & wanted_set]
     known = set().union(*(_names(p) for p in tasks)) if tasks else set()
-    unknown = sorted(wanted_set - known)
+    unknown = sorted(typed[w] for w in wanted_set - known)
     if unknown:
         raise ExportError(f"No accepted task on dataset(s): {', '.join(unknown)}.",
                           "Run `dynotui stats` to see the datasets with accepted tasks.")

@@ -88,3 +88,16 @@ def parse_ref(text: str, config: str | None = None, split: str | None = None) ->
                            f"Check the path, or use one of: {FORMS}.")
     raise _bad(raw, "it names no source",
                f"Use one of: {FORMS}. For a Hub dataset without an organisation write hub:{name}.")
+
+
+def filter_id(text: str) -> str:
+    """A --dataset filter as typed; an existing path (or local:PATH) becomes its stored local: id."""
+    raw = (text or "").strip()
+    path = raw[len("local:"):] if raw.startswith("local:") else raw
+    try:
+        resolved = Path(path).expanduser()
+        if path and not raw.startswith(("sample:", "hub:")) and resolved.exists():
+            return f"local:{resolved.resolve()}"
+    except OSError:  # a name too long for a path, and so on: not a path
+        pass
+    return raw
