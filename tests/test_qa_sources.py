@@ -185,3 +185,13 @@ def test_an_empty_folder_lists_no_dataset(tmp_path):
     from dynotui.core.sources import list_datasets
 
     assert list_datasets("local", path=tmp_path) == []
+
+
+def test_a_csv_row_with_one_field_too_many_keeps_values_in_their_columns(tmp_path):
+    # Given a csv whose first row has one field more than the header
+    path = tmp_path / "ragged.csv"
+    path.write_text("a,b\n1,2,3\n4,5\n")
+    # When read, then a is 1 and b is 2 (pandas would make the 1 an index and shift the row)
+    with pytest.warns(Warning):
+        rows = _meta(path).rows["train"]
+    assert rows[0]["a"] == 1 and rows[0]["b"] == 2 and rows[1] == {"a": 4, "b": 5}

@@ -72,15 +72,18 @@ def check_text(path: Path) -> str:
 
 
 def csv_options(path: Path, head: str) -> dict[str, Any]:
-    """The delimiter: tab for .tsv; for .csv a header with no comma but ; tab or | uses that."""
+    """Reader options: tab for .tsv; for .csv a header with no comma but ; tab or | uses that."""
+    # pandas makes the first column an index when a row has one field more than the header:
+    # every value of that row would land one column to the left
+    fixed: dict[str, Any] = {"index_col": False}
     if data_suffix(path) == ".tsv":
-        return {"delimiter": "\t"}
+        return {**fixed, "delimiter": "\t"}
     header = head.splitlines()[0] if head.splitlines() else ""
     if "," in header:
-        return {}
+        return fixed
     counts = {d: header.count(d) for d in DELIMITERS}
     best = max(counts, key=lambda d: counts[d])
-    return {"delimiter": best} if counts[best] else {}
+    return {**fixed, "delimiter": best} if counts[best] else fixed
 
 
 def json_object_splits(path: Path, head: str) -> dict[str, Any] | None:
