@@ -71,9 +71,12 @@ def main(argv: list[str] | None = None) -> int:
             return run_app(args) or 0
         return args.func(args) or 0
     except DynoError as exc:
-        print(f"dynotui: {exc.message}", file=sys.stderr)
+        from dynotui.commands._util import safe
+
+        # Messages quote paths, names and server text: never let them reach the terminal raw.
+        print(f"dynotui: {safe(exc.message)}", file=sys.stderr)
         if exc.hint:
-            print(exc.hint, file=sys.stderr)
+            print(safe(exc.hint), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("dynotui: interrupted", file=sys.stderr)

@@ -90,13 +90,36 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"Cannot read config file {path}: {exc.strerror}") from exc
 
 
+# Lower bounds of numeric settings; a value below is a mistake, not a choice.
+_MINIMUM = {"sample_rows": 1, "concurrency": 1, "retries": 0, "timeout": 0.001,
+            "max_tokens": 1, "temperature": 0.0, "near_duplicate": 0.0}
+
+
+def _check(key: str, value: Any, default: Any) -> Any:
+    """The value if it has the default's type (ints pass as floats) and a sane range."""
+    name = key.rsplit(".", 1)[-1]
+    want = str if default is None or isinstance(default, Path) else type(default)
+    if want is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, want) or isinstance(value, bool) != (want is bool):
+        kind = {str: "a string", int: "a whole number", float: "a number", list: "a list",
+                dict: "a table", bool: "true or false"}.get(want, want.__name__)
+        raise ConfigError(f"Setting '{key}' in the config file must be {kind}, not {value!r}.")
+    low = _MINIMUM.get(name)
+    if low is not None and value < low or name == "near_duplicate" and value > 1:
+        raise ConfigError(f"Setting '{key}' in the config file is out of range: {value!r}.",
+                          "near_duplicate is a cosine between 0 and 1; counts and timeouts "
+                          "must be positive.")
+    return value
+
+
 def _apply(obj: Any, data: dict[str, Any], where: str) -> None:
     names = {f.name for f in fields(obj)}
     for key, value in data.items():
         if key not in names or key in ("llm", "config_path"):
             raise ConfigError(f"Unknown setting '{where}{key}' in the config file.",
                               f"Known settings: {', '.join(sorted(names - {'config_path'}))}.")
-        setattr(obj, key, value)
+        setattr(obj, key, _check(where + key, value, getattr(obj, key)))
 
 
 def load_settings(workspace: str | Path | None = None, annotator: str | None = None,

@@ -63,3 +63,35 @@ def test_bare_command_parser_skips_command_modules():
             "print(a.command, a.workspace, a.theme, 'dynotui.commands.export' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.split() == ["None", "w", "t", "False"]
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("sample_rows = 'x'", "must be a whole number"),
+    ("[llm]\nconcurrency = 'many'", "must be a whole number"),
+    ("[llm]\ntimeout = -5", "out of range"),
+    ("near_duplicate = 1.5", "out of range"),
+    ("reject_reasons = 'one'", "must be a list"),
+])
+def test_wrong_types_and_ranges_are_named(tmp_path, monkeypatch, text, fragment):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(text + "\n")
+    monkeypatch.setenv("DYNOTUI_CONFIG", str(cfg))
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    assert fragment in err.value.message
+
+
+def test_ints_pass_as_floats_and_paths_as_strings(tmp_path, monkeypatch):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(f"workspace = '{tmp_path / 'w'}'\n[llm]\ntemperature = 1\nmodel = 'm'\n")
+    monkeypatch.setenv("DYNOTUI_CONFIG", str(cfg))
+    s = load_settings()
+    assert s.llm.temperature == 1.0 and s.workspace == tmp_path / "w" and s.llm.model == "m"
+
+
+def test_error_messages_never_reach_the_terminal_raw(capsys):
+    from dynotui.cli import main
+
+    assert main(["show", "/tmp/no\x1b]0;pwned\x07such"]) == 2
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\x07" not in err and "\\x1b" in err

@@ -10,6 +10,17 @@ from typing import Any
 
 from dynotui.config import Settings, load_settings
 
+# C0/C1 controls, DEL, bidi overrides/isolates and zero-width marks: shown as escapes
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def safe(text: Any, limit: int | None = None) -> str:
+    """Untrusted text with control and bidi characters made visible (`\\x1b`, `\\u202e`)."""
+    text = text if isinstance(text, str) else json.dumps(text, ensure_ascii=False, default=str)
+    if limit is not None and len(text) > limit:
+        text = text[:limit] + f" … (+{len(text) - limit:,} chars)"
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
+
 
 def settings_from(args: argparse.Namespace) -> Settings:
     return load_settings(workspace=getattr(args, "workspace", None),

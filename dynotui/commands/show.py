@@ -3,20 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
-import re
 from typing import Any
 
-# C0/C1 controls, DEL, bidi overrides/isolates and zero-width marks: shown as escapes
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-
-
-def safe(text: Any, limit: int | None = None) -> str:
-    """Untrusted text with control and bidi characters made visible (`\\x1b`, `\\u202e`)."""
-    text = text if isinstance(text, str) else json.dumps(text, ensure_ascii=False, default=str)
-    if limit is not None and len(text) > limit:
-        text = text[:limit] + f" … (+{len(text) - limit:,} chars)"
-    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
+from dynotui.commands._util import safe  # noqa: F401  (other commands import it from here)
 
 
 def register(sub, common) -> None:
