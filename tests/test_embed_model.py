@@ -157,3 +157,18 @@ def test_given_a_model_path_that_does_not_exist_when_loading_then_a_clear_config
     with pytest.raises(ConfigError) as err:
         load_model(str(tmp_path / "no-such-model"))
     assert "no-such-model" in err.value.message and "embed_model" in err.value.hint
+
+
+def test_given_the_cli_when_stats_near_then_near_duplicates_are_counted(full, capsys):
+    from dynotui.cli import main
+
+    expected = near_duplicate_groups(full.store).stats()
+    rc = main(["stats", "--workspace", str(full.store.workspace), "--near", "--json"])
+    near = json.loads(capsys.readouterr().out)["duplicates"]["near"]
+    assert rc == 0 and near["available"] is True
+    assert (near["groups"], near["proposals"], near["largest"]) == \
+        (expected["groups"], expected["proposals"], expected["largest"])
+    rc = main(["stats", "--workspace", str(full.store.workspace)])  # read from file, no --near
+    assert rc == 0
+    assert f"near-dups   {expected['proposals']} tasks in {expected['groups']} groups" in \
+        capsys.readouterr().out

@@ -36,8 +36,18 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("--held-out", type=float, metavar="FRAC",
                    help="put this fraction of TASKS in a separate held-out split")
     p.add_argument("--max-per-dataset", type=int, metavar="N",
-                   help="at most N tasks per dataset config (sampled with --seed)")
+                   help="at most N tasks per dataset config (sampled with --seed; with "
+                        "--diverse, the most diverse N)")
+    p.add_argument("--diverse", type=int, metavar="K",
+                   help="choose K accepted tasks that cover the instruction space (farthest-point "
+                        "on instruction embeddings; needs the embeddings extra)")
     p.add_argument("--no-dedupe", action="store_true", help="keep exact duplicate instances")
+    p.add_argument("--stage", type=int, metavar="K",
+                   help="only tasks of crawl stage K (see `dynotui crawl --stages`); rows get "
+                        "`stage` and `replay` fields")
+    p.add_argument("--replay", type=int, metavar="N", help="with --stage: add N tasks of earlier stages")
+    p.add_argument("--replay-by", default="diverse", choices=("diverse", "similar", "random"),
+                   help="how replayed tasks are chosen by instruction embeddings (default diverse)")
     p.add_argument("--push-to-hub", metavar="REPO",
                    help="with --format hf: upload the folder to this dataset repo "
                         "(HF_TOKEN, HF_ENDPOINT)")
@@ -47,6 +57,7 @@ def register(sub, common: argparse.ArgumentParser) -> None:
 
 
 def options_from(args: argparse.Namespace):
+    from dynotui.commands._util import settings_from
     from dynotui.core.export import ExportOptions
 
     return ExportOptions(
@@ -55,7 +66,9 @@ def options_from(args: argparse.Namespace):
         per_task=args.per_task, seed=args.seed, max_input=args.max_input,
         max_output=args.max_output, held_out=args.held_out, dedupe=not args.no_dedupe,
         max_rows=args.max_rows, push_to_hub=args.push_to_hub, private=args.private,
-        max_per_dataset=args.max_per_dataset)
+        max_per_dataset=args.max_per_dataset, diverse=args.diverse,
+        embed_model=settings_from(args).embed_model,
+        stage=args.stage, replay=args.replay, replay_by=args.replay_by)
 
 
 def _summary(report) -> list[str]:

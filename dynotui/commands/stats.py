@@ -17,6 +17,9 @@ def register(sub, common) -> None:
                         action="append", help="tables to show (default: all but datasets "
                                               "when there are more than 20)")
     parser.add_argument("--top", type=int, default=20, metavar="N", help="rows per table")
+    parser.add_argument("--near", action="store_true",
+                        help="compute near-duplicate instruction groups (embeddings extra; "
+                             "embeds only new instructions)")
     parser.set_defaults(func=run)
 
 
@@ -41,11 +44,23 @@ def _table(title: str, rows: dict[str, dict], top: int):
     return table
 
 
+def _near_line(near: dict | None) -> str:
+    if near is None:
+        return "near-dups   not computed (dynotui stats --near)"
+    if not near.get("available"):
+        return f"near-dups   unavailable: {near.get('error') or ''} {near.get('hint', '')}".strip()
+    largest = ", ".join(map(str, near["largest"])) or "-"
+    return (f"near-dups   {near['proposals']} tasks in {near['groups']} groups at cosine >= "
+            f"{near['threshold']}; largest {largest} (dynotui similar --groups)")
+
+
 def run(args: argparse.Namespace) -> int:
     from dynotui.core.stats import compute
 
     store = open_store(args)
-    data = compute(store, annotator=args.annotator)
+    from dynotui.commands._util import settings_from
+
+    data = compute(store, annotator=args.annotator, near=args.near, settings=settings_from(args))
     if args.json:
         print_json(data)
         return 0
@@ -70,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
         + ", ".join(f"{k} {v}" for k, v in dec["by_annotator"].items()),
         f"duplicates  {data['duplicates']['exact']} tasks share "
         f"{data['duplicates']['exact_groups']} instruction strings",
+        _near_line(data["duplicates"]["near"]),
         f"tokens      {data['tokens']['in']} in, {data['tokens']['out']} out; "
         f"cost ${data['cost_usd']:.4f}",
         f"stages      {len(data['stages'])}; generations cached {data['generations']}",

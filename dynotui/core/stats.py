@@ -20,9 +20,17 @@ def _acceptance(counts: dict[str, int]) -> float | None:
     return round(counts.get("accepted", 0) / decided, 4) if decided else None
 
 
-def compute(store, annotator: str | None = None) -> dict[str, Any]:
+def _near(store, settings: Any, near: bool) -> dict[str, Any] | None:
+    from dynotui.core.embed import near_duplicate_stats
+
+    return near_duplicate_stats(store, settings, compute=near)
+
+
+def compute(store, annotator: str | None = None, near: bool = False,
+            settings: Any = None) -> dict[str, Any]:
     """Counts by status (for `annotator`, default: the latest decision of anyone), dataset,
-    source model, prompt variant and source; decisions, time, duplicates, tokens, cost."""
+    source model, prompt variant and source; decisions, time, duplicates, tokens, cost.
+    duplicates.near: near-duplicate groups on file (near=True: computed, loads the model)."""
     who = annotator or ALL
     props = store.proposals()
     status = store.statuses(who)
@@ -77,7 +85,8 @@ def compute(store, annotator: str | None = None) -> dict[str, Any]:
             "by_annotator": dict(Counter(e.annotator for e in live).most_common()),
             "median_seconds": round(statistics.median(seconds), 3) if seconds else None,
         },
-        "duplicates": {"exact": sum(repeated), "exact_groups": len(repeated), "near": None},
+        "duplicates": {"exact": sum(repeated), "exact_groups": len(repeated),
+                       "near": _near(store, settings, near)},
         "tokens": {"in": tokens_in, "out": tokens_out, "total": tokens_in + tokens_out},
         "cost_usd": round(cost, 6),
         "generations": len(store.generations()),

@@ -32,9 +32,11 @@ class ExportOptions:
     # selection hooks, applied over the accepted tasks by select_tasks()
     diverse: int | None = None  # K tasks chosen for diverse instruction embeddings
     max_per_dataset: int | None = None
-    # continual-learning stages (not used yet)
+    embed_model: str | None = None  # settings.embed_model; None: all-MiniLM-L6-v2
+    # continual-learning stages (dynotui.core.replay): stage K's tasks + N replayed earlier ones
     stage: int | None = None
-    replay: float | None = None
+    replay: int | None = None
+    replay_by: str = "diverse"  # diverse | similar | random
 
     def check(self) -> None:
         """Raise ExportError naming the first bad option."""
@@ -55,6 +57,11 @@ class ExportOptions:
         if self.held_out is not None and not 0 < self.held_out < 1:
             raise ExportError(f"--held-out must be a fraction between 0 and 1 (got {self.held_out}).",
                               "For example --held-out 0.1 keeps 10% of the tasks apart.")
+        if self.replay is not None and self.replay < 0:
+            raise ExportError(f"--replay must be 0 or more (got {self.replay}).")
+        if self.replay_by not in ("diverse", "similar", "random"):
+            raise ExportError(f"Unknown replay rule '{self.replay_by}'.",
+                              "Use --replay-by diverse, similar or random.")
         if self.push_to_hub and self.format != "hf":
             raise ExportError("--push-to-hub works with --format hf only.",
                               "Add --format hf, or drop --push-to-hub.")

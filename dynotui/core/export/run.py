@@ -170,7 +170,10 @@ def run_export(store: Any, options: ExportOptions,
     started = time.perf_counter()
     report = ExportReport(format=options.format)
     tasks = filter_datasets(store.accepted(options.policy, options.annotator), options.datasets)
-    tasks = select_tasks(tasks, options)
+    tasks = select_tasks(tasks, options, workspace=getattr(store, "workspace", None))
+    from dynotui.core.replay import apply_to_export
+
+    tasks, marks = apply_to_export(store, tasks, options)
     if not tasks:
         who = f" by {options.annotator}" if options.annotator else ""
         raise ExportError(f"No accepted tasks to export (policy '{options.policy}'{who}).",
@@ -193,6 +196,8 @@ def run_export(store: Any, options: ExportOptions,
             jobs = []
             for p in group:
                 info = task_info(p, ref, meta, splits[p.id])
+                if p.id in marks:
+                    info.stage, info.replay = marks[p.id].stage, marks[p.id].replay
                 writer = output.writers[info.split]
                 writer.start_task(info)
                 reservoir = (Reservoir(options.per_task, f"{options.seed}:{p.id}")

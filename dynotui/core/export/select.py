@@ -32,14 +32,16 @@ def filter_datasets(tasks: list[Proposal], wanted: list[str]) -> list[Proposal]:
     return kept
 
 
-def select_tasks(tasks: list[Proposal], options: ExportOptions) -> list[Proposal]:
+def select_tasks(tasks: list[Proposal], options: ExportOptions,
+                 workspace: Any = None) -> list[Proposal]:
     """The selection step over accepted tasks (stable order in, stable order out).
 
     max_per_dataset: at most N tasks per dataset config, sampled with the seed.
-    diverse: K tasks with diverse instruction embeddings (dynotui.core.embed).
+    diverse: K tasks with diverse instruction embeddings (dynotui.core.embed); with both,
+    the per-dataset cap is applied inside the diverse pick. `workspace` holds the vector cache.
     """
     tasks = sorted(tasks, key=lambda p: (p.dataset, p.config or "", p.id))
-    if options.max_per_dataset:
+    if options.max_per_dataset and not options.diverse:
         groups: dict[tuple[str, str], list[Proposal]] = {}
         for p in tasks:
             groups.setdefault((p.dataset, p.config or ""), []).append(p)
@@ -50,13 +52,15 @@ def select_tasks(tasks: list[Proposal], options: ExportOptions) -> list[Proposal
                 group = sorted(rng.sample(group, options.max_per_dataset), key=lambda p: p.id)
             kept.extend(group)
         tasks = kept
-    if options.diverse and len(tasks) > options.diverse:
+    if options.diverse and (len(tasks) > options.diverse or options.max_per_dataset):
         try:
             from dynotui.core.embed import select_diverse
         except ImportError as exc:
             raise ExportError("Diverse selection needs the embeddings extra.",
                               "Install it with `pip install 'dynotui[embeddings]'`.") from exc
-        chosen = {p.id for p in select_diverse(tasks, options.diverse, seed=options.seed)}
+        chosen = {p.id for p in select_diverse(
+            tasks, options.diverse, seed=options.seed, max_per_dataset=options.max_per_dataset,
+            model=options.embed_model, workspace=workspace)}
         tasks = [p for p in tasks if p.id in chosen]
     return tasks
 
