@@ -38,7 +38,7 @@ def _progress(done: int, total: int) -> None:
 
 
 def _groups(store, settings, args) -> int:
-    from dynotui.commands.show import safe
+    from dynotui.commands._util import safe
     from dynotui.core.embed import near_duplicate_groups
 
     groups = near_duplicate_groups(store, args.threshold, settings=settings, on_progress=_progress)
@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     text = sys.stdin.read() if args.text == "-" else args.text
     if not text.strip():
         raise ConfigError("TEXT is empty.", "Give an instruction to compare against the workspace.")
-    from dynotui.commands.show import safe
+    from dynotui.commands._util import safe
     from dynotui.core.embed import near_duplicate_warning, similar
 
     exclude: list[str] = []
