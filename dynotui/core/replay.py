@@ -119,7 +119,8 @@ def apply_to_export(store: Any, tasks: list[Proposal], options: Any
                               "Name the stage to export; `dynotui stats` lists the stages.")
         return tasks, {}
     return select_stage(store, tasks, int(options.stage), int(options.replay or 0),
-                        getattr(options, "replay_by", None) or "diverse", options.seed)
+                        getattr(options, "replay_by", None) or "diverse", options.seed,
+                        getattr(options, "embed_model", None))
 
 
 def stage_suffix(mark: Mark | None) -> str:

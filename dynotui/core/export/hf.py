@@ -55,6 +55,9 @@ class ParquetWriter:
                 "output": [r[2] for r in rows], "license": [r[0].license for r in rows],
                 "website": [r[0].website for r in rows], "taskname": [r[0].taskname for r in rows]}
         table = pa.table({c: pa.array(cols[c], pa.string()) for c in COLUMNS})
+        if rows[0][0].stage is not None:  # staged export: every row says its stage and replay
+            table = table.append_column("stage", pa.array([r[0].stage for r in rows], pa.int64()))
+            table = table.append_column("replay", pa.array([bool(r[0].replay) for r in rows]))
         if self._writer is None:
             path = self.root / "data" / f"{self.split}-{len(self.shards):05d}.parquet"
             self.shards.append(path)
@@ -102,7 +105,9 @@ def write_card(root: Path, writers: list[ParquetWriter], tasks: list[TaskInfo]) 
         "configs": [{"config_name": "default", "data_files": [
             {"split": w.split, "path": f"data/{w.split}-*"} for w in splits]}],
         "dataset_info": {
-            "features": [{"name": c, "dtype": "string"} for c in COLUMNS],
+            "features": [{"name": c, "dtype": "string"} for c in COLUMNS] + (
+                [{"name": "stage", "dtype": "int64"}, {"name": "replay", "dtype": "bool"}]
+                if any(t.stage is not None for t in tasks) else []),
             "splits": [{"name": w.split, "num_bytes": w.nbytes, "num_examples": w.count}
                        for w in splits],
         },

@@ -60,6 +60,8 @@ class _TaskFile:
             "Negative Examples": [],
             "Instance License": [info.license or "Unknown"],
         }
+        if info.stage is not None:  # staged export: the task's stage and whether it is replayed
+            data.update(Stage=info.stage, Replay=bool(info.replay))
         return json.dumps(data, ensure_ascii=False, indent=1)[:-2] + ',\n "Instances": ['
 
     def add(self, inst: dict[str, str]) -> None:

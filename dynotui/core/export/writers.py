@@ -29,6 +29,8 @@ class TaskInfo:
     categories: list[str] = field(default_factory=list)
     input_fields: list[str] = field(default_factory=list)
     output_field: str = ""
+    stage: int | None = None  # staged export (--stage): the task's stage, and whether replayed
+    replay: bool | None = None
 
 
 def prompt_of(inst: dict[str, str]) -> str:
@@ -102,6 +104,10 @@ class FileWriter:
     def sink(self, info: TaskInfo) -> Callable[[str, str], None]:
         """A fast writer of (input, output) for one task."""
         encode, write = line_encoder(self.fmt, info), self._fh.write
+        if info.stage is not None:  # every row of a staged export says its stage and replay
+            from dynotui.core.replay import Mark, with_stage
+
+            encode = with_stage(encode, Mark(info.stage, bool(info.replay)))
         if self.as_list:
             def add(inp: str, out: str) -> None:
                 write((",\n" if self.count else "\n") + encode(inp, out))
