@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from dynotui.core.models import DatasetEntry
 from dynotui.tui import render
+from dynotui.tui.widgets.footer import KeyFooter
 from dynotui.tui.widgets import steady_cursors
 from dynotui.tui.messages import GenerationProgress, MetaLoaded
 from dynotui.tui.widgets.dataset_detail import entry_text, meta_text
@@ -97,7 +98,7 @@ class BrowseScreen(Screen):
             yield Static(id="gen-label")
         yield Static(id="list-status")
         yield StatusLine(id="browse-status")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def _initial_source(self) -> str:
         source = self.app.source
@@ -128,8 +129,9 @@ class BrowseScreen(Screen):
         search, filters, verdict = parse_query(self.query_one("#search", Input).value)
         path = self.query_one("#path", Input).value.strip() or None
         if source == "local" and not path:
-            self.query_one(DatasetTable).reset(lambda offset, limit: [])
+            self.query_one(DatasetTable).reset(None)
             self._list_status("Type a folder or file path above and press Enter.")
+            self._highlighted()  # the panel must not keep showing the previous dataset
             return
         fetch = partial(self._fetch, source, path, search or None, filters or None,
                         self.app.settings)
@@ -154,13 +156,16 @@ class BrowseScreen(Screen):
     def _counted(self, message: DatasetTable.Counted) -> None:
         if message.error:
             self._list_status(message.error, error=True)
+        elif not message.loaded and message.complete:
+            self._list_status("No dataset matches. Clear the search (/ then Ctrl+U) or press o "
+                              "for another source.")
         else:
             more = "" if message.complete else "+ (more load as you scroll)"
             noun = "dataset" if message.loaded == 1 and message.complete else "datasets"
             self._list_status(f"{message.loaded}{more} {noun} · m marks · g generates · "
                               "Enter reviews")
-        if message.loaded and self._detail_timer is None:
-            self._highlighted()  # the first entry's panel, once the list is drawn
+        if (message.loaded or message.complete) and self._detail_timer is None:
+            self._highlighted()  # the first entry's panel (or none), once the list is drawn
 
     def set_source(self, source: str) -> None:
         self.source = source

@@ -61,8 +61,9 @@ class DatasetTable(DataTable):
         self.add_column("task", key="task", width=14)
         self.add_column("ok", key="ok", width=3)
 
-    def reset(self, fetch: Fetch, keep: Callable[[DatasetEntry], bool] | None = None) -> None:
-        """Start over with a new source/search; the first page loads in the background."""
+    def reset(self, fetch: Fetch | None, keep: Callable[[DatasetEntry], bool] | None = None) -> None:
+        """Start over with a new source/search (None: an empty list); the first page loads in
+        the background."""
         self._generation += 1
         self._fetch, self.keep = fetch, keep or (lambda e: True)
         self.entries, self._offset, self._complete, self._loading = [], 0, False, False
