@@ -15,13 +15,28 @@ from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Select, SelectionList, Static, TextArea
+from textual.widgets import Label, Select, SelectionList, Static, TextArea
 
 from dynotui.core.models import DatasetMeta, Proposal, Task
 from dynotui.tui import jobs, render
+from dynotui.tui.widgets.footer import KeyFooter
 from dynotui.tui.widgets import steady_cursors
 from dynotui.tui.messages import MetaLoaded
 from dynotui.tui.widgets.proposal import samples_text, verdict_lines
+
+
+def shape_problems(task: Task) -> list[str]:
+    """What makes a task unsavable, whatever the dataset holds."""
+    problems = []
+    if not task.instruction:
+        problems.append("the instruction is empty")
+    if not task.input_fields:
+        problems.append("no input field is ticked")
+    if not task.output_field:
+        problems.append("no output field is chosen")
+    elif task.output_field in task.input_fields:
+        problems.append(f"'{task.output_field}' is both an input and the output field")
+    return problems
 
 
 class EditScreen(Screen[Task | None]):
@@ -34,6 +49,7 @@ class EditScreen(Screen[Task | None]):
     def __init__(self, proposal: Proposal, meta: DatasetMeta | None) -> None:
         super().__init__(id="edit")
         self.proposal, self.meta = proposal, meta
+        self.meta_error = ""  # why the dataset could not be loaded, shown instead of samples
         self._timer = None
 
     def _fields(self) -> list[str]:
@@ -62,7 +78,7 @@ class EditScreen(Screen[Task | None]):
                 yield Static(id="edit-verdicts")
             with VerticalScroll(id="edit-samples-pane", can_focus=False):
                 yield Static(id="edit-samples")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def _selections(self) -> list[tuple]:
         chosen = set(self.proposal.task.input_fields)
@@ -94,7 +110,9 @@ class EditScreen(Screen[Task | None]):
     def _meta_loaded(self, message: MetaLoaded) -> None:
         if message.meta is not None:
             self.meta = message.meta
-            self.recheck()
+        else:
+            self.meta_error = message.error or "unknown error"
+        self.recheck()
 
     def task(self) -> Task:
         output = self.query_one("#output", Select).value
@@ -120,18 +138,29 @@ class EditScreen(Screen[Task | None]):
             verdicts = check_item(task.to_dict(), self.meta, set(), set()).verdicts
         box = self.query_one("#edit-verdicts", Static)
         problems = verdict_lines(verdicts)
-        box.update(problems if problems.plain else Text("✓ passes the task checks", style="green"))
-        self.query_one("#edit-samples", Static).update(samples_text(task, self.meta, n=3))
+        if self.meta is None:
+            # Without the dataset only the task's shape can be checked: say so, never "passes".
+            problems = Text(end="")
+            for why in shape_problems(task):
+                problems.append(f"\n  ✗ {render.message(why)}", style="red")
+            problems.append("\n  fields not checked: the dataset is not loaded", style="dim")
+            box.update(problems)
+        else:
+            box.update(problems if problems.plain
+                       else Text("✓ passes the task checks", style="green"))
+        samples = self.query_one("#edit-samples", Static)
+        if self.meta is None and self.meta_error:
+            samples.update(render.join(("Could not load sample rows: ", "yellow"),
+                                       (self.meta_error, "yellow")))
+        else:
+            samples.update(samples_text(task, self.meta, n=3))
 
     def action_save(self) -> None:
         task = self.task()
-        if not task.instruction or not task.output_field or not task.input_fields:
-            self.notify("A task needs an instruction, at least one input field and an output "
-                        "field.", severity="warning", markup=False)
-            return
-        if task.output_field in task.input_fields:
-            self.notify("The output field cannot also be an input field.", severity="warning",
-                        markup=False)
+        problems = shape_problems(task)
+        if problems:
+            self.notify(render.message("Not saved: " + "; ".join(problems) + "."),
+                        severity="warning", markup=False)
             return
         self.dismiss(task)
 
