@@ -12,13 +12,17 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Input, Label, ProgressBar, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select, Static
 
 from dynotui.tui import render
+from dynotui.tui.widgets.footer import KeyFooter
 from dynotui.tui.widgets.status import StatusLine
 from dynotui.tui.widgets import steady_cursors
 
 EXTENSIONS = {"alpaca": ".json", "superni": "", "hf": ""}
+
+
+FAILED_SHOWN = 5  # unreadable datasets listed by name; the rest are counted
 
 
 class ExportScreen(Screen):
@@ -80,7 +84,7 @@ class ExportScreen(Screen):
                 yield ProgressBar(id="export-bar", show_eta=False)
             yield Static(id="export-result")
         yield StatusLine(auto=True)
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         steady_cursors(self)
@@ -163,8 +167,13 @@ class ExportScreen(Screen):
         r = message.report
         bar = self.query_one("#export-bar", ProgressBar)
         bar.update(total=1, progress=1)
-        out = Text("Cancelled — nothing written.\n" if r.cancelled else "Done.\n",
-                   style="bold yellow" if r.cancelled else "bold green")
+        if r.cancelled:
+            out = Text("Cancelled — nothing written.\n", style="bold yellow")
+        elif not r.instances:
+            # The core writes no file then (a previous one stays): "Done." would mislead.
+            out = Text("Nothing written: no instance could be made.\n", style="bold yellow")
+        else:
+            out = Text("Done.\n", style="bold green")
         out.append(f"{r.instances:,} instances from {r.tasks_written}/{r.tasks} tasks over "
                    f"{r.datasets} datasets in {r.seconds:.1f}s\n")
         for path in r.paths:
@@ -173,8 +182,14 @@ class ExportScreen(Screen):
         if r.skipped:
             out.append("skipped: " + ", ".join(f"{k} {v}" for k, v in r.skipped.items()),
                        style="dim")
-        for key, why in r.failed_datasets.items():
+        failed = list(r.failed_datasets.items())
+        if failed:
+            out.append(f"\n{len(failed)} dataset(s) could not be read:", style="bold yellow")
+        for key, why in failed[:FAILED_SHOWN]:
             out.append_text(render.join("\n", (key, "yellow"), ": ", (why, "yellow")))
+        if len(failed) > FAILED_SHOWN:  # hundreds of lines would bury the summary
+            out.append(f"\n… and {len(failed) - FAILED_SHOWN} more (dynotui export --json lists "
+                       "them all)", style="yellow")
         self._result(out)
 
     def _result(self, text: Text) -> None:
