@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from dynotui.core.models import Proposal
 from dynotui.tui import jobs, render
 from dynotui.tui.messages import MetaLoaded, Saved
+from dynotui.tui.widgets.footer import KeyFooter
 from dynotui.tui.widgets.proposal import proposal_text, samples_text
 from dynotui.tui.widgets.queue_strip import QueueStrip
 from dynotui.tui.widgets.status import StatusLine
@@ -57,7 +58,7 @@ class ReviewScreen(Screen):
                 yield Static("loading proposals…", id="proposal")
             with VerticalScroll(id="samples-pane", can_focus=False):
                 yield Static(id="samples")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.app.review = self

@@ -13,9 +13,10 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from dynotui.tui import render
+from dynotui.tui.widgets.footer import KeyFooter
 from dynotui.tui.widgets.status import StatusLine
 
 COLUMNS = ("proposals", "accepted", "rejected", "skipped", "edited", "undecided")
@@ -89,7 +90,7 @@ class StatsScreen(Screen):
         with VerticalScroll(id="stats-pane"):
             yield Static(Text("computing…", style="dim"), id="stats")
         yield StatusLine(auto=True)
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_screen_resume(self) -> None:
         self.action_refresh_stats()
