@@ -72,6 +72,7 @@ class DynoApp(App[int]):
         self.overrides: dict[str, str] = {}  # statuses set in this session, newest last
         self._queue_loading = False
         self._queue_loaded_at = 0.0
+        self._problems_told: set[str] = set()
         self.pending_dataset: str | None = None  # Browse asked to review it before the queue loaded
         self.browse = None
         self.writer: StoreWriter | None = None
@@ -164,11 +165,20 @@ class DynoApp(App[int]):
         for pid, status in self.overrides.items():  # this session's decisions win over the
             message.queue.set_status(pid, status)  # store's view from when loading began
         self.queue = message.queue
+        self._report_problems(message.queue.problems)
         dataset, self.pending_dataset = self.pending_dataset, None
         if self.review is not None:
             self.review.queue_ready(message.focus, dataset)
         if self.browse is not None:
             self.browse.refresh_progress()
+
+    def _report_problems(self, problems: list[str]) -> None:
+        """A damaged store file is named once per session; its proposals are left out."""
+        for problem in problems:
+            if problem not in self._problems_told:
+                self._problems_told.add(problem)
+                self.notify(render.message(problem), title="Workspace file not read",
+                            severity="error", markup=False, timeout=30)
 
     async def action_quit(self) -> None:
         if self.writer is not None and self.writer.pending:

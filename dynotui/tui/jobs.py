@@ -47,7 +47,9 @@ def load_queue(store: Any, annotator: str) -> ReviewQueue:
         first[p.dataset] = min(first.get(p.dataset, p.created), p.created)
     # One dataset after another (oldest first), each in the order its proposals arrived.
     proposals.sort(key=lambda p: (first[p.dataset], p.dataset, p.created, p.version))
-    return ReviewQueue(proposals, statuses, store.flagged())
+    queue = ReviewQueue(proposals, statuses, store.flagged())
+    queue.problems = [str(problem) for problem in store.problems]
+    return queue
 
 
 def generate(store: Any, settings: Any, refs: list[DatasetRef], force: bool,

@@ -50,6 +50,7 @@ class ReviewQueue:
         for p in self.items:
             self._count(p, self.status[p.id], +1)
         self.session = Counter()  # actions taken in this session
+        self.problems: list[str] = []  # unreadable store files (their proposals are missing)
         self.pos = self.first_undecided()
 
     def _count(self, p: Proposal, status: str, sign: int) -> None:
