@@ -70,6 +70,10 @@ def proposal_text(p: Proposal, status: str, flagged: bool, saving: bool,
     if p.errors or p.warnings:
         out.append("\n\nValidation", style="bold")
         out.append_text(verdict_lines(p.verdicts))
+    if not p.task.instruction and p.raw_answer:
+        # No task could be read from the answer: show what the model said (inert, cut).
+        out.append("\n\nModel answer\n", style="bold")
+        out.append_text(render.text(p.raw_answer, style="dim", limit=1500))
     if similar:
         out.append("\n\nSimilar instructions", style="bold")
         for s in similar[:5]:
@@ -147,7 +151,10 @@ def queue_line(index: int, p: Proposal, status: str, current: bool, width: int =
     """One strip line, cut to `width` cells here so the strip never wraps."""
     out = Text("▸" if current else " ", style="bold", end="")
     out.append(f"{STATUS_MARK.get(status, '·')} ", style=STATUS_STYLE.get(status, ""))
-    out.append(render.one_line(p.task.instruction[:width * 2], 0),
-               style="reverse bold" if current else "")
+    if p.task.instruction:
+        out.append(render.one_line(p.task.instruction[:width * 2], 0),
+                   style="reverse bold" if current else "")
+    else:  # an answer no task could be read from
+        out.append("(no task in the answer)", style="reverse dim" if current else "dim")
     out.truncate(width, overflow="ellipsis")
     return out

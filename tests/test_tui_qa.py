@@ -1,0 +1,175 @@
+"""Regressions found by using the workbench in tmux: stale panels, misleading checks and
+summaries, keys pushed off an 80-column footer, damaged store files passed over in silence."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from textual.widgets._footer import FooterKey
+
+from dynotui.core.models import Proposal, Task
+from dynotui.core.store import Store
+from tuikit import make_app, plain, seed_workspace, settle, wait_for
+
+MISSING = "local:/nonexistent-qa/data.jsonl"  # a dataset no source can read
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    path = tmp_path / "ws"
+    props = seed_workspace(path)
+    yield path, props
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def add(path, *proposals, accept=False):
+    store = Store(path, annotator="alice")
+    store.add_proposals(list(proposals))
+    if accept:
+        for p in proposals:
+            store.decide(p.id, "accept")
+    store.close()
+
+
+async def open_review(pilot, app):
+    await settle(pilot, app)
+    await wait_for(pilot, lambda: app.review is not None and app.review.current is not None)
+    return app.review
+
+
+async def test_browse_panel_follows_an_empty_list(tmp_path):
+    # Given Browse on the samples, showing the first dataset
+    app = make_app(tmp_path / "ws", start="browse")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        detail = app.screen.query_one("#detail")
+        await wait_for(pilot, lambda: "sample:" in plain(detail))
+        # When a search matches nothing
+        await pilot.press("slash", *"zzzz-nothing")
+        status = app.screen.query_one("#list-status")
+        await wait_for(pilot, lambda: "No dataset matches" in plain(status))
+        await pilot.pause(0.3)
+        # Then the panel no longer shows the dataset that was highlighted before
+        assert "sample:" not in plain(detail)
+        # When I switch to a local folder with no path yet, the hint stays
+        await pilot.press("escape", "ctrl+u", "escape")
+        app.screen.query_one("#search").value = ""
+        app.screen.action_next_source()
+        await settle(pilot, app)
+        await pilot.pause(0.3)
+        assert "Type a folder or file path" in plain(status)
+        assert "sample:" not in plain(detail)
+
+
+async def test_edit_without_the_dataset_says_so_and_still_checks_the_shape(workspace):
+    # Given a proposal whose dataset cannot be read
+    path, _ = workspace
+    lost = Proposal(dataset=MISSING, task=Task("Copy the question into the answer field.",
+                                                ["question"], "answer"), created=1.0)
+    add(path, lost)
+    app = make_app(path, start="review")
+    async with app.run_test(size=(100, 30)) as pilot:
+        review = await open_review(pilot, app)
+        review.queue.go(lost.id)
+        review.show_current()
+        # When I edit it
+        await pilot.press("e")
+        await settle(pilot, app)
+        screen = app.screen
+        samples = screen.query_one("#edit-samples")
+        # Then the samples pane says why there are no rows (not "loading…" forever)
+        await wait_for(pilot, lambda: "Could not load sample rows" in plain(samples))
+        verdicts = screen.query_one("#edit-verdicts")
+        assert "passes" not in plain(verdicts) and "not checked" in plain(verdicts)
+        # When the output field is also an input, the live check says so
+        screen.query_one("#output").value = "question"
+        await pilot.pause(0.3)
+        assert "both an input and the output" in plain(verdicts)
+        # And saving is refused with the same words
+        await pilot.press("ctrl+s")
+        assert app.screen is screen
+        assert any("both an input and the output" in n.message for n in app._notifications)
+
+
+async def test_export_that_makes_nothing_says_nothing_was_written(tmp_path):
+    # Given accepted tasks only on datasets that cannot be read
+    path = tmp_path / "ws"
+    lost = [Proposal(dataset=f"local:/nonexistent-qa/d{i}.jsonl",
+                     task=Task(f"Answer question {i}.", ["q"], "a"), created=float(i))
+            for i in range(8)]
+    add(path, *lost, accept=True)
+    app = make_app(path, start="export")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot, app)
+        out = tmp_path / "out.json"
+        app.screen.query_one("#out").value = str(out)
+        # When I run the export
+        await pilot.press("ctrl+s")
+        result = app.screen.query_one("#export-result")
+        await wait_for(pilot, lambda: "could not be read" in plain(result), timeout=30)
+        text = plain(result)
+        # Then it does not claim success, and the list of failures is cut to a few lines
+        assert "Done." not in text and "Nothing written" in text
+        assert "8 dataset(s) could not be read" in text and "… and 3 more" in text
+        assert not out.exists()
+
+
+@pytest.mark.parametrize("width", [80, 120])
+async def test_review_footer_keeps_help_and_quit_on_screen(workspace, width):
+    # Given the Review screen at 80 and at 120 columns
+    path, _ = workspace
+    app = make_app(path, start="review")
+    async with app.run_test(size=(width, 24)) as pilot:
+        await open_review(pilot, app)
+        await pilot.pause(0.2)
+        shown = {k.description: k for k in app.screen.query(FooterKey)
+                 if k.display and k.region.width and k.region.right <= width}
+        # Then the review keys, help and quit are all visible
+        for name in ("accept", "reject", "skip", "undo", "edit", "flag", "help", "quit"):
+            assert name in shown, (name, sorted(shown))
+        # And the screen-switch keys are shown only when there is room
+        assert ("browse" in shown) == (width >= 110)
+
+
+async def test_a_damaged_dataset_file_is_named_and_the_rest_reviewed(workspace):
+    # Given a workspace in which one dataset file is truncated
+    path, props = workspace
+    damaged = next(p for p in (path / "datasets").iterdir() if "news" in p.name)
+    damaged.write_bytes(damaged.read_bytes()[:200])
+    app = make_app(path, start="review")
+    async with app.run_test(size=(100, 30)) as pilot:
+        review = await open_review(pilot, app)
+        # Then a notification names the file and what to do, once
+        notes = [n.message for n in app._notifications if damaged.name in n.message]
+        assert len(notes) == 1 and "Move it aside" in notes[0]
+        # And the other dataset's proposals are reviewed as usual
+        assert review.current.id == props[2].id
+        await pilot.press("a")
+        await settle(pilot, app)
+        assert app.store.status(props[2].id) == "accepted"
+        app._reload_keeping_place()
+        await settle(pilot, app)
+        assert len([n for n in app._notifications if damaged.name in n.message]) == 1
+
+
+async def test_an_answer_without_a_task_shows_what_the_model_said(workspace):
+    # Given a stored proposal from an answer no task could be read from
+    path, _ = workspace
+    raw = "Sure! <html> [@click=app.quit]x[/] \x1b]0;pwned\x07"
+    bad = Proposal(dataset="sample:sst-mini", task=Task("", [], ""), raw_answer=raw,
+                   model="test-model", created=1.0)
+    add(path, bad)
+    app = make_app(path, start="review")
+    async with app.run_test(size=(120, 30)) as pilot:
+        review = await open_review(pilot, app)
+        review.queue.go(bad.id)
+        review.show_current()
+        await pilot.pause()
+        # Then the proposal pane shows the answer as inert text, and the queue says what it is
+        text = plain(app.screen.query_one("#proposal"))
+        assert "Model answer" in text and "[@click=app.quit]x[/]" in text and "␛]0;pwned␇" in text
+        assert "\x1b" not in text
+        strip = app.screen.query_one("#queue-strip")
+        lines = ["".join(s.text for s in strip.render_line(y)) for y in range(len(strip._rows))]
+        assert any("(no task in the answer)" in line for line in lines)
