@@ -238,3 +238,18 @@ def test_an_unreachable_batch_api_is_a_clear_error(tmp_path):
         batchapi.status(store, settings)
     with pytest.raises(ConfigError, match="No requests in"):
         batchapi.submit(store, settings, tmp_path / "missing.jsonl")
+
+
+def test_cli_generate_queued_empties_the_queue(llm, tmp_path, monkeypatch):
+    from dynotui.cli import main
+    from dynotui.core.crawllog import history
+
+    workspace = tmp_path / "ws"
+    queue_samples(workspace, ["sst-mini", "news-topics"])
+    monkeypatch.setenv("OPENAI_BASE_URL", llm.base_url)
+    monkeypatch.setenv("DYNOTUI_MODEL", "test-model")
+    assert main(["generate", "--queued", "--workspace", str(workspace), "--json"]) == 0
+    assert len(llm.chat_requests()) == 4
+    assert history(workspace).queue() == []
+    (stage,) = history(workspace).stages()
+    assert stage["generated"] == 2

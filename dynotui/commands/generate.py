@@ -107,6 +107,10 @@ def run(args: argparse.Namespace) -> int:
 
         refs += queued_metas(store)[0]
     report = _with_progress(refs, store, settings, variants, args.force)
+    if args.queued:  # queued datasets now generated for every variant leave the crawl queue
+        from dynotui.core.growth import settle_queue
+
+        settle_queue(store)
     if args.json:
         print_json(report.to_dict())
     else:
