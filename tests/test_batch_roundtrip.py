@@ -240,7 +240,7 @@ def test_an_unreachable_batch_api_is_a_clear_error(tmp_path):
         batchapi.submit(store, settings, tmp_path / "missing.jsonl")
 
 
-def test_cli_generate_queued_empties_the_queue(llm, tmp_path, monkeypatch):
+def test_cli_generate_queued_empties_the_queue(llm, tmp_path, monkeypatch, capsys):
     from dynotui.cli import main
     from dynotui.core.crawllog import history
 
@@ -253,3 +253,8 @@ def test_cli_generate_queued_empties_the_queue(llm, tmp_path, monkeypatch):
     assert history(workspace).queue() == []
     (stage,) = history(workspace).stages()
     assert stage["generated"] == 2
+    # and `dynotui stats` shows the stage with its counts
+    capsys.readouterr()
+    assert main(["stats", "--workspace", str(workspace)]) == 0
+    shown = [x for x in capsys.readouterr().out.splitlines() if x.strip().startswith("stage 1 ")]
+    assert len(shown) == 1 and "queued 2" in shown[0] and "generated 2" in shown[0]

@@ -90,6 +90,9 @@ def run(args: argparse.Namespace) -> int:
         f"cost ${data['cost_usd']:.4f}",
         f"stages      {len(data['stages'])}; generations cached {data['generations']}",
     ]
+    from dynotui.core.crawllog import stage_line
+
+    lines += ["  " + stage_line(s) for s in data.get("crawl_stages", [])]  # dynotui crawl's stages
     for line in lines:
         out.print(Text(safe(line)))  # names come from data: no markup, controls escaped
     tables = args.by or [t for t in ("by_source", "by_model", "by_variant", "datasets")

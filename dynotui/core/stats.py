@@ -91,5 +91,13 @@ def compute(store, annotator: str | None = None, near: bool = False,
         "cost_usd": round(cost, 6),
         "generations": len(store.generations()),
         "stages": store.stages(),
+        "crawl_stages": _crawl_stages(store),
         "problems": [str(p) for p in store.problems],
     }
+
+
+def _crawl_stages(store: Any) -> list[dict[str, Any]]:
+    """Per crawl stage: date, query, seen, skipped by reason, queued, generated (crawllog.py)."""
+    from dynotui.core.crawllog import stage_summaries
+
+    return stage_summaries(store.workspace)
