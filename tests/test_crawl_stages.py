@@ -149,3 +149,17 @@ def test_similar_replay_takes_the_earlier_tasks_nearest_stage_k(tmp_path):
     expected = {earlier[i].id for i in closeness.argsort()[::-1][:3]}
     chosen, marks = select_stage(store, accepted, stage=2, replay=3, by="similar")
     assert {p.id for p in chosen if marks[p.id].replay} == expected
+
+
+def test_stages_show_in_the_apps_stats_screen(tmp_path):
+    from rich.console import Console
+
+    from dynotui.core.stats import compute
+    from dynotui.tui.screens.stats import stats_renderable
+
+    store = staged_workspace(tmp_path)
+    console = Console(width=160, record=True)
+    console.print(stats_renderable(compute(store)))
+    text = console.export_text()
+    assert "Crawl stages" in text
+    assert "stage 1 " in text and "stage 2 " in text and "queued 2" in text

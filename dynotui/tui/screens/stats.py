@@ -73,6 +73,11 @@ def stats_renderable(data: dict[str, Any]) -> Group:
     if data.get("verdicts"):
         parts.append(render.join(("Failed checks: ", "bold"), (", ".join(
             f"{k} {v}" for k, v in data["verdicts"].items()), "")))
+    if data.get("crawl_stages"):  # the growth stages `dynotui crawl` recorded
+        from dynotui.core.crawllog import stage_line
+
+        parts.append(Text("Crawl stages", style="bold"))
+        parts += [render.line(stage_line(s), limit=300) for s in data["crawl_stages"]]
     for problem in data.get("problems", []):
         parts.append(render.text(problem, style="yellow"))
     return Group(*parts)
