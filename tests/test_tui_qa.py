@@ -173,3 +173,25 @@ async def test_an_answer_without_a_task_shows_what_the_model_said(workspace):
         strip = app.screen.query_one("#queue-strip")
         lines = ["".join(s.text for s in strip.render_line(y)) for y in range(len(strip._rows))]
         assert any("(no task in the answer)" in line for line in lines)
+
+
+async def test_q_in_edit_does_not_drop_a_changed_task_at_once(workspace):
+    # Given the Edit screen with a changed instruction and the field list focused
+    path, props = workspace
+    app = make_app(path, start="review")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_review(pilot, app)
+        await pilot.press("e")
+        await settle(pilot, app)
+        screen = app.screen
+        screen.query_one("#instruction").text = "Decide the sentiment of the review."
+        screen.query_one("#inputs").focus()
+        # When I press q once, the app stays and says how to save or drop the edit
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.is_running and app.screen is screen
+        assert any("not saved" in n.message for n in app._notifications)
+        # And q again quits
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running

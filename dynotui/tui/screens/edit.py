@@ -44,11 +44,13 @@ class EditScreen(Screen[Task | None]):
         Binding("ctrl+s", "save", "save + accept", priority=True, id="edit.save"),
         Binding("escape", "cancel", "cancel", id="edit.cancel"),
         Binding("ctrl+e", "external_editor", "$EDITOR", priority=True, id="edit.editor"),
+        Binding("q", "quit_edit", "quit", show=False, id="edit.quit"),
     ]
 
     def __init__(self, proposal: Proposal, meta: DatasetMeta | None) -> None:
         super().__init__(id="edit")
         self.proposal, self.meta = proposal, meta
+        self._quit_armed = 0.0  # when q was last pressed with unsaved changes
         self.meta_error = ""  # why the dataset could not be loaded, shown instead of samples
         self._timer = None
 
@@ -163,6 +165,21 @@ class EditScreen(Screen[Task | None]):
                         severity="warning", markup=False)
             return
         self.dismiss(task)
+
+    async def action_quit_edit(self) -> None:
+        """q outside the text area: a changed task is not dropped by one stray key."""
+        import time
+
+        now, was = self.task(), self.proposal.task
+        changed = (now.instruction, set(now.input_fields), now.output_field) != (
+            was.instruction.strip(), set(was.input_fields), was.output_field)
+        if changed and time.monotonic() - self._quit_armed > 3.0:
+            self._quit_armed = time.monotonic()
+            self.notify("This edit is not saved: Ctrl+S saves it, Esc drops it. "
+                        "Press q again to quit without saving.", severity="warning",
+                        markup=False, timeout=3)
+            return
+        await self.app.action_quit()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
