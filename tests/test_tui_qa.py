@@ -195,3 +195,31 @@ async def test_q_in_edit_does_not_drop_a_changed_task_at_once(workspace):
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_a_generation_with_a_failed_dataset_is_a_warning(tmp_path):
+    # Given a workspace whose stored file for sst-mini is damaged, and a working LLM server
+    from llmserver import LLMServer
+
+    from dynotui.core.sources import load_meta, parse_ref
+
+    path = tmp_path / "ws"
+    store = Store(path, annotator="alice")
+    store.save_meta(load_meta(parse_ref("sample:sst-mini"), rows=5))
+    store.close()
+    damaged = next((path / "datasets").iterdir())
+    damaged.write_bytes(damaged.read_bytes()[:100])
+    with LLMServer() as server:
+        app = make_app(path, base_url=server.base_url)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot, app)
+            from tuikit import select_dataset
+
+            await select_dataset(pilot, app, "sst-mini")
+            # When I generate for it
+            await pilot.press("g")
+            await settle(pilot, app)
+            # Then the summary naming the damaged file is a warning, not plain information
+            notes = [n for n in app._notifications if "Generation done" in n.message]
+            assert len(notes) == 1 and damaged.name in notes[0].message
+            assert notes[0].severity == "warning"

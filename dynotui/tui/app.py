@@ -246,8 +246,11 @@ class DynoApp(App[int]):
             self.notify(render.message(f"Generation failed: {message.error}"), severity="error",
                         markup=False, timeout=12)
         else:
+            failed = any(d.get("error") for d in message.report.to_dict().get("datasets", [])) \
+                if message.report is not None else False
             self.notify(render.message(jobs.describe_report(message.report)), markup=False,
-                        timeout=8)
+                        severity="warning" if failed else "information",
+                        timeout=12 if failed else 8)
         if self.browse is not None:
             self.browse.show_generation(None)
         self._reload_keeping_place()
