@@ -40,7 +40,7 @@ def summary(report) -> list[str]:
     lines = [f"{what}: {report.seen:,} datasets seen in {report.seconds:.1f} s over "
              f"{report.listing_calls} listing calls ({'resumed, ' if report.resumed else ''}{state})."]
     if report.dry_run:
-        lines.append(f"  would open: {report.would_fetch:,}")
+        lines.append(f"  would open: {report.would_fetch:,}   unchanged: {report.unchanged:,}")
     else:
         lines.append(f"  queued: {report.queued:,}   unchanged: {report.unchanged:,}   "
                      f"opened: {report.fetched:,}   failed (retry next crawl): {report.failed:,}")
