@@ -12,6 +12,7 @@ from dynotui.core.sources.assemble import (build_meta, card_features, card_split
                                            pick_config,
                                            resolve_streamed, take, wrap_load_error)
 from dynotui.core.sources.card import Card, card_list, parse_card
+from dynotui.core.sources.cardfeatures import card_feature_list
 from dynotui.core.sources.features import convert_row
 from dynotui.core.sources.filecheck import (TEXT_SUFFIXES, check_text, csv_options, data_suffix,
                                             explain_json_failure, json_object_splits)
@@ -171,13 +172,13 @@ def entry(path: Path, source: str = "local", name: str | None = None) -> Dataset
     card = read_card(path)
     data = card.data if card else {}
     configs = config_names(card) if path.is_dir() else ["default"]
-    features = card_features(card, configs[0]) if card else None
+    features = card_feature_list(card, configs[0]) if card else None  # no datasets import
     ref = DatasetRef(source, name or str(path.resolve()))
     return DatasetEntry(ref=ref, name=name or display_name(path),
                         pretty_name=str(data.get("pretty_name") or ""),
                         license=card_list(data, "license"), languages=card_list(data, "language"),
                         task_categories=card_list(data, "task_categories"),
-                        fields=list(features) if features else [])
+                        fields=[f.name for f in features or []])
 
 
 SPLIT_WORDS = ("train", "test", "valid", "validation", "dev", "eval")
