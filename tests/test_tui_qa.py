@@ -223,3 +223,21 @@ async def test_a_generation_with_a_failed_dataset_is_a_warning(tmp_path):
             notes = [n for n in app._notifications if "Generation done" in n.message]
             assert len(notes) == 1 and damaged.name in notes[0].message
             assert notes[0].severity == "warning"
+
+
+async def test_holding_backspace_leaves_one_undo_toast(workspace):
+    # Given three decisions
+    path, props = workspace
+    app = make_app(path, start="review")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_review(pilot, app)
+        await pilot.press("a", "x", "space")
+        await settle(pilot, app)
+        # When I undo all of them and once more
+        await pilot.press("backspace", "backspace", "backspace", "backspace")
+        await settle(pilot, app)
+        # Then every decision is undone, and one undo toast is on screen, not four
+        assert [app.store.status(p.id) for p in props[2:5]] == ["undecided"] * 3
+        notes = [n.message for n in app._notifications
+                 if n.message.startswith(("Undid", "Nothing to undo"))]
+        assert len(notes) == 1, notes

@@ -315,9 +315,16 @@ class ReviewScreen(Screen):
             return
         self._refresh_if_current(job.pid)
 
+    def _undo_note(self, text: str) -> None:
+        """One undo toast at a time: holding backspace must not stack a column of them."""
+        for note in list(self.app._notifications):
+            if note.message.startswith(("Undid ", "Nothing to undo")):
+                self.app._unnotify(note, refresh=False)
+        self.notify(text, markup=False, timeout=2)
+
     def _undone(self, undone, statuses: dict[str, str]) -> None:
         if undone is None:
-            self.notify("Nothing to undo.", markup=False)
+            self._undo_note("Nothing to undo.")
             return
         self.app.overrides.update(statuses)
         session = self.queue.session if self.queue else None
@@ -335,7 +342,7 @@ class ReviewScreen(Screen):
                 self.queue.flagged.add(undone.proposal)
             self.queue.go(undone.proposal)
             self.show_current()
-        self.notify(render.message(f"Undid {undone.action}."), markup=False, timeout=2)
+        self._undo_note(render.message(f"Undid {undone.action}."))
 
     def _refresh_if_current(self, pid: str) -> None:
         p = self.current
