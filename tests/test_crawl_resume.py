@@ -291,3 +291,11 @@ def test_a_second_crawl_at_the_same_time_is_refused(hub, tmp_path):
         with pytest.raises(StoreError, match="Another crawl is running"):
             _crawl(workspace, search="org5")
     assert _crawl(workspace, search="org5").finished
+
+
+def test_task_category_filters_the_listing(hub, fleet, tmp_path):
+    report = _crawl(tmp_path / "ws", task_category="translation", dry_run=True)
+    translations = [r for r in fleet if r.kind == "translation"]
+    assert translations and report.finished
+    assert report.seen == len(translations) and report.skipped == {"english": len(translations)}
+    assert all("filter=task_categories%3Atranslation" in p for _, p, _ in hub.requests)
