@@ -34,6 +34,21 @@ def test_bad_port_is_a_clear_error(capsys):
     assert "--port must be between 1 and 65535" in capsys.readouterr().err
 
 
+def test_a_port_in_use_is_a_clear_error_before_any_banner(capsys):
+    # Given a port something already listens on
+    from dynotui.cli import main
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        # When I serve on it, then the error names the address and what to do; no traceback
+        assert main(["serve", "--port", str(port)]) == 2
+    out = capsys.readouterr()
+    assert f"Cannot listen on 127.0.0.1:{port}" in out.err and "--port" in out.err
+    assert "open http" not in out.out and "Traceback" not in out.err
+
+
 @pytest.fixture
 def server(tmp_path):
     port = free_port()

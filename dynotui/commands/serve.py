@@ -34,10 +34,25 @@ def command_for(args: argparse.Namespace) -> str:
     return shlex.join(parts)
 
 
+def _check_free(host: str, port: int) -> None:
+    """Raise OSError now if the address cannot be listened on."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as aiohttp does
+        probe.bind((host, port))
+
+
 def run(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
         raise ConfigError(f"--port must be between 1 and 65535 (got {args.port}).")
     from textual_serve.server import Server
+
+    try:
+        _check_free(args.host, args.port)  # before anything says "open http://…"
+    except OSError as exc:
+        raise _listen_error(args, exc) from exc
 
     print("dynotui serve: there is NO authentication. Anyone who can reach "
           f"http://{args.host}:{args.port} can read and change this workspace.")
@@ -45,5 +60,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"dynotui serve: WARNING: {args.host} is not a loopback address; the workbench "
               "is reachable from the network. Prefer 127.0.0.1 with an SSH tunnel.")
     print(f"dynotui serve: open http://{args.host}:{args.port} (Ctrl+C stops).", flush=True)
-    Server(command_for(args), host=args.host, port=args.port, title="dynotui").serve()
+    try:
+        Server(command_for(args), host=args.host, port=args.port, title="dynotui").serve()
+    except OSError as exc:  # taken between the check and the start
+        raise _listen_error(args, exc) from exc
     return 0
+
+
+def _listen_error(args: argparse.Namespace, exc: OSError) -> ConfigError:
+    return ConfigError(f"Cannot listen on {args.host}:{args.port}: {exc.strerror or exc}.",
+                       "Pick another --port (or stop what uses it), or a --host this "
+                       "machine has.")
