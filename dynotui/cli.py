@@ -17,11 +17,15 @@ COMMANDS = ["datasets", "show", "generate", "decide", "import_tasks", "stats", "
             "similar", "crawl", "batch", "serve"]
 
 
-def common_parser() -> argparse.ArgumentParser:
+def common_parser(for_command: bool = False) -> argparse.ArgumentParser:
+    """--workspace and --annotator, accepted before and after the command name."""
+    # A subcommand's own default would overwrite a value given before the command.
+    default = argparse.SUPPRESS if for_command else None
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--workspace", metavar="DIR",
+    common.add_argument("--workspace", metavar="DIR", default=default,
                         help="folder that holds the store (env DYNOTUI_WORKSPACE)")
-    common.add_argument("--annotator", metavar="NAME", help="who decides (default: login name)")
+    common.add_argument("--annotator", metavar="NAME", default=default,
+                        help="who decides (default: login name)")
     return common
 
 
@@ -31,9 +35,8 @@ def command_names() -> list[str]:
 
 def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     """The full parser, or (with_commands=False) the light one for the bare command."""
-    common = common_parser()
     parser = argparse.ArgumentParser(
-        prog="dynotui", parents=[common],
+        prog="dynotui", parents=[common_parser()],
         description="Curate instruction-tuning data the Dynosaur way. "
                     "Without a command, opens the workbench.",
         epilog=f"commands: {', '.join(command_names())}  (dynotui COMMAND --help)")
@@ -45,6 +48,7 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
         parser.set_defaults(command=None)
         return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    common = common_parser(for_command=True)
     for name in COMMANDS:
         try:
             module = importlib.import_module(f"dynotui.commands.{name}")

@@ -95,3 +95,13 @@ def test_error_messages_never_reach_the_terminal_raw(capsys):
     assert main(["show", "/tmp/no\x1b]0;pwned\x07such"]) == 2
     err = capsys.readouterr().err
     assert "\x1b" not in err and "\x07" not in err and "\\x1b" in err
+
+
+def test_workspace_before_or_after_the_command():
+    from dynotui.cli import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["--workspace", "w1", "stats"]).workspace == "w1"
+    assert parser.parse_args(["stats", "--workspace", "w2"]).workspace == "w2"
+    assert parser.parse_args(["stats"]).workspace is None
+    assert parser.parse_args(["--annotator", "ann", "decide", "undo"]).annotator == "ann"
