@@ -241,3 +241,19 @@ async def test_holding_backspace_leaves_one_undo_toast(workspace):
         notes = [n.message for n in app._notifications
                  if n.message.startswith(("Undid", "Nothing to undo"))]
         assert len(notes) == 1, notes
+
+
+def test_generation_summary_says_failing_proposals_are_in_the_queue():
+    # Given a run in which one call kept 1 task and 2 failed a check (both are stored)
+    from collections import Counter
+
+    from dynotui.core.genreport import CallResult, DatasetReport, GenerationReport
+    from dynotui.tui.jobs import describe_report
+
+    call = CallResult("aware", "done", kept=1, rejected=Counter({"io_overlap": 2}),
+                      tokens_in=100, tokens_out=20)
+    report = GenerationReport(datasets=[DatasetReport("k", "sample:sst-mini", [call])])
+    # Then the summary counts all three as added, and does not call two of them "rejected"
+    text = describe_report(report)
+    assert "3 proposals added (1 pass the checks, 2 with errors: io_overlap 2)" in text
+    assert "rejected" not in text

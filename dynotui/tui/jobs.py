@@ -72,10 +72,14 @@ def describe_report(report: Any) -> str:
         return "Generation finished."
     data = report.to_dict()
     calls = data.get("calls", {})
-    parts = [f"{data.get('kept', 0)} proposals kept"]
-    rejected = sum(data.get("rejected", {}).values())
-    if rejected:
-        parts.append(f"{rejected} rejected by checks")
+    kept, by_rule = data.get("kept", 0), data.get("rejected", {})
+    failing = sum(by_rule.values())
+    # Proposals that fail a check are stored too, and reviewed with their ✗ reasons.
+    added = f"{kept + failing} proposals added ({kept} pass the checks"
+    if failing:
+        rules = ", ".join(f"{rule} {n}" for rule, n in sorted(by_rule.items(), key=lambda x: -x[1]))
+        added += f", {failing} with errors: {rules}"
+    parts = [added + ")"]
     tokens = data.get("tokens_in", 0) + data.get("tokens_out", 0)
     parts.append(f"{tokens:,} tokens, ${data.get('cost_usd', 0.0):.4f}")
     for status in ("cached", "failed", "cancelled"):
