@@ -73,32 +73,18 @@ def list_datasets(source: str = "sample", path: str | Path | None = None,
 
         entries = list_hub(search, limit, offset, sort, filters)
     elif source in ("sample", "local"):
-        from dynotui.core.sources.local import entry, list_local
+        from dynotui.core.sources.local import entry, list_local, matches
 
         if source == "sample":
-            entries = [entry(SAMPLES_DIR / n, "sample", n) for n in sample_names()]
-        else:
-            entries = list_local(path)
-        entries = _filter_local(entries, search, filters)[offset:offset + limit]
+            entries = [e for e in (entry(SAMPLES_DIR / n, "sample", n) for n in sample_names())
+                       if matches(e, search, filters)][offset:offset + limit]
+        else:  # cards are read for the lines returned only
+            entries = list_local(path, search, filters, offset, limit)
     else:
         raise DatasetError(f"Unknown source '{source}'.", "Sources: sample, local, hub.")
     for item in entries:
         item.verdicts = entry_verdicts(item, settings)
     return entries
-
-
-def _filter_local(entries: list[DatasetEntry], search: str | None,
-                  filters: dict[str, Any] | None) -> list[DatasetEntry]:
-    out = entries
-    if search:
-        needle = search.lower()
-        out = [e for e in out if needle in e.name.lower() or needle in e.pretty_name.lower()]
-    for key, attr in (("task_category", "task_categories"), ("license", "license"),
-                      ("language", "languages")):
-        wanted = (filters or {}).get(key)
-        if wanted:
-            out = [e for e in out if wanted in getattr(e, attr)]
-    return out
 
 
 def entry_verdicts(item: DatasetEntry, settings: Any = None):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -14,8 +16,9 @@ from dynotui.core.sources.assemble import (build_meta, card_features, card_split
 from dynotui.core.sources.card import Card, card_list, parse_card
 from dynotui.core.sources.cardfeatures import card_feature_list
 from dynotui.core.sources.features import convert_row
-from dynotui.core.sources.filecheck import (TEXT_SUFFIXES, check_text, csv_options, data_suffix,
-                                            explain_json_failure, json_object_splits)
+from dynotui.core.sources.filecheck import (COMPRESSED, TEXT_SUFFIXES, check_text, csv_options,
+                                            data_suffix, explain_json_failure,
+                                            json_object_splits)
 
 BUILDERS = {".parquet": "parquet", ".jsonl": "json", ".json": "json", ".ndjson": "json",
             ".csv": "csv", ".tsv": "csv"}
@@ -167,13 +170,14 @@ def iter_rows(ref: DatasetRef, split: str | None = None, limit: int | None = Non
         raise _load_error(exc, path) from exc
 
 
-def entry(path: Path, source: str = "local", name: str | None = None) -> DatasetEntry:
+def entry(path: Path, source: str = "local", name: str | None = None,
+          resolved: str | None = None) -> DatasetEntry:
     """A cheap listing line: from the card and the declared features, no rows read."""
     card = read_card(path)
     data = card.data if card else {}
-    configs = config_names(card) if path.is_dir() else ["default"]
+    configs = config_names(card) if card and path.is_dir() else ["default"]
     features = card_feature_list(card, configs[0]) if card else None  # no datasets import
-    ref = DatasetRef(source, name or str(path.resolve()))
+    ref = DatasetRef(source, name or resolved or str(path.resolve()))
     return DatasetEntry(ref=ref, name=name or display_name(path),
                         pretty_name=str(data.get("pretty_name") or ""),
                         license=card_list(data, "license"), languages=card_list(data, "language"),
@@ -181,46 +185,123 @@ def entry(path: Path, source: str = "local", name: str | None = None) -> Dataset
                         fields=[f.name for f in features or []])
 
 
+FILTERS = {"task_category": "task_categories", "license": "license", "language": "languages"}
+
+
+def matches(item: DatasetEntry, search: str | None, filters: dict[str, Any] | None) -> bool:
+    """Whether a listing line passes the search (name or pretty name) and the filters."""
+    if search and search.lower() not in item.name.lower() \
+            and search.lower() not in item.pretty_name.lower():
+        return False
+    for key, attr in FILTERS.items():
+        wanted = (filters or {}).get(key)
+        if wanted and wanted not in getattr(item, attr):
+            return False
+    return True
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    """(stem, suffix) of a file name as pathlib gives them, without building a Path."""
+    dot = name.rfind(".")
+    return (name[:dot], name[dot:]) if 0 < dot < len(name) - 1 else (name, "")
+
+
+@dataclass
+class Child:
+    """One entry of a folder, from a single os.scandir pass (is_dir/is_file follow links)."""
+
+    name: str
+    is_dir: bool
+    is_file: bool
+    is_link: bool
+    data_file: bool = False  # named like a data file dynotui reads (data_suffix in BUILDERS)
+    shown: str = ""  # the listing name: a file's stem, a folder's name (as display_name)
+
+    def __post_init__(self) -> None:
+        stem, suffix = _split_name(self.name)
+        if suffix.lower() in COMPRESSED:
+            suffix = _split_name(stem)[1]
+        self.data_file = suffix.lower() in BUILDERS
+        self.shown = stem if self.is_file else self.name
+
+
+def scan(folder: Path) -> list[Child]:
+    with os.scandir(folder) as found:
+        children = [Child(e.name, e.is_dir(), e.is_file(), e.is_symlink()) for e in found]
+    return sorted(children, key=lambda c: c.name)
+
+
 SPLIT_WORDS = ("train", "test", "valid", "validation", "dev", "eval")
 
 
-def _one_dataset(folder: Path) -> bool:
+def _one_dataset(folder: Path, children: list[Child] | None = None) -> bool:
     """A folder is one dataset (not a folder of them) when laid out like one."""
     if (folder / "README.md").exists() or kind(folder) == "disk" or (folder / "data").is_dir():
         return True
-    files = [c for c in folder.iterdir() if c.is_file() and data_suffix(c) in BUILDERS]
-    dirs = [c for c in folder.iterdir() if c.is_dir() and not c.name.startswith(".")]
+    children = scan(folder) if children is None else children
+    files = [c for c in children if c.is_file and c.data_file]
+    dirs = [c for c in children if c.is_dir and not c.name.startswith(".")]
     if not files and not dirs:
         return True
     return any(f.name.lower().split(".")[0].split("-")[0].split("_")[0] in SPLIT_WORDS for f in files)
 
 
+def _datasets_in(children: list[Child]) -> list[Child]:
+    """The children a folder of datasets lists: folders and data files, hidden ones left out."""
+    return [c for c in children if not c.name.startswith(".") and (c.is_dir or c.data_file)]
+
+
 def _check_one_dataset(folder: Path) -> None:
     """A folder the listing shows as several datasets is not read as one (datasets would merge)."""
-    if _one_dataset(folder):
+    children = scan(folder)
+    if _one_dataset(folder, children):
         return
-    children = [c.name for c in sorted(folder.iterdir()) if not c.name.startswith(".")
-                and (c.is_dir() or data_suffix(c) in BUILDERS)]
-    if len(children) > 1:
-        raise DatasetError(f"{folder} holds {len(children)} datasets ({', '.join(children[:5])}"
-                           f"{', ...' if len(children) > 5 else ''}), not one.",
-                           f"Name one of them, e.g. {folder / children[0]}; "
+    names = [c.name for c in _datasets_in(children)]
+    if len(names) > 1:
+        raise DatasetError(f"{folder} holds {len(names)} datasets ({', '.join(names[:5])}"
+                           f"{', ...' if len(names) > 5 else ''}), not one.",
+                           f"Name one of them, e.g. {folder / names[0]}; "
                            f"`dynotui datasets {folder}` lists them.")
 
 
-def list_local(path: str | Path | None) -> list[DatasetEntry]:
-    """The dataset at PATH, or each dataset directly inside the folder PATH."""
+def _child_entry(base: Path, child: Child) -> DatasetEntry:
+    path = base / child.name
+    resolved = str(path.resolve()) if child.is_link else str(path)
+    if not child.is_dir:  # a data file in a folder without a card: nothing more to read
+        return DatasetEntry(ref=DatasetRef("local", resolved), name=child.shown)
+    return entry(path, resolved=resolved)
+
+
+def list_local(path: str | Path | None, search: str | None = None,
+               filters: dict[str, Any] | None = None, offset: int = 0,
+               limit: int | None = None) -> list[DatasetEntry]:
+    """The dataset at PATH, or each dataset directly inside the folder PATH, searched and
+    filtered, lines [offset:offset+limit]. Names are scanned once; cards are read only for the
+    lines returned (and, when filtering or a name does not match the search, for folders)."""
     root = Path(path or ".").expanduser()
     if not root.exists():
         raise DatasetError(f"No such file or folder: {root}.", HINT)
-    if root.is_dir() and not any(not c.name.startswith(".") for c in root.iterdir()):
+    children = scan(root) if root.is_dir() else []
+    if root.is_dir() and not any(not c.name.startswith(".") for c in children):
         return []  # an empty folder holds no dataset ("No datasets found")
-    if root.is_file() or _one_dataset(root):
-        return [entry(root)]
-    out = []
-    for child in sorted(root.iterdir()):
-        if child.name.startswith("."):
-            continue
-        if child.is_dir() or data_suffix(child) in BUILDERS:
-            out.append(entry(child))
+    end = None if limit is None else offset + limit
+    if root.is_file() or _one_dataset(root, children):
+        return [e for e in [entry(root)] if matches(e, search, filters)][offset:end]
+    base, needle = root.resolve(), (search or "").lower()
+    filtering = any((filters or {}).get(key) for key in FILTERS)
+    out: list[DatasetEntry] = []
+    found = 0
+    for child in _datasets_in(children):
+        if end is not None and found >= end:
+            break
+        item = None
+        if filtering or needle not in child.shown.lower():  # the card decides
+            if not child.is_dir:  # a file has no card: no license etc., its name did not match
+                continue
+            item = _child_entry(base, child)
+            if not matches(item, search, filters):
+                continue
+        if found >= offset:
+            out.append(item or _child_entry(base, child))
+        found += 1
     return out
