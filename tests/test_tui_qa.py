@@ -168,7 +168,8 @@ async def test_an_answer_without_a_task_shows_what_the_model_said(workspace):
         await pilot.pause()
         # Then the proposal pane shows the answer as inert text, and the queue says what it is
         text = plain(app.screen.query_one("#proposal"))
-        assert "Model answer" in text and "[@click=app.quit]x[/]" in text and "␛]0;pwned␇" in text
+        assert "Model answer" in text and "[@click=app.quit]x[/]" in text
+        assert "␛]0;pwned␇" in text
         assert "\x1b" not in text
         strip = app.screen.query_one("#queue-strip")
         lines = ["".join(s.text for s in strip.render_line(y)) for y in range(len(strip._rows))]
@@ -257,3 +258,18 @@ def test_generation_summary_says_failing_proposals_are_in_the_queue():
     text = describe_report(report)
     assert "3 proposals added (1 pass the checks, 2 with errors: io_overlap 2)" in text
     assert "rejected" not in text
+
+
+async def test_browse_at_80_columns_shows_each_datasets_verdict(tmp_path):
+    # Given Browse at 80x24
+    app = make_app(tmp_path / "ws", start="browse")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        table = app.screen.query_one("#datasets")
+        await wait_for(pilot, lambda: len(table.entries) > 0)
+        await pilot.pause(0.2)
+        # Then the verdict column lies inside the visible part of the list
+        x = sum(c.get_render_width(table) for c in list(table.columns.values())[:2])
+        ok = table.columns[list(table.columns)[2]]
+        assert str(ok.label) == "ok"
+        assert x + ok.get_render_width(table) <= table.scrollable_content_region.width

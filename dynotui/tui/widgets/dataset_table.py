@@ -54,12 +54,13 @@ class DatasetTable(DataTable):
         self._loading = False
 
     def on_mount(self) -> None:
+        # The verdict next to the name: at 80-100 columns the right-hand columns are cut off.
         self.add_column("", key="mark", width=1)
         self.add_column("dataset", key="name", width=26)
+        self.add_column("ok", key="ok", width=3)
         self.add_column("license", key="license", width=10)
         self.add_column("lang", key="lang", width=4)
         self.add_column("task", key="task", width=14)
-        self.add_column("ok", key="ok", width=3)
 
     def reset(self, fetch: Fetch | None, keep: Callable[[DatasetEntry], bool] | None = None) -> None:
         """Start over with a new source/search (None: an empty list); the first page loads in
@@ -110,10 +111,10 @@ class DatasetTable(DataTable):
     def _row(self, e: DatasetEntry) -> list[Any]:
         return [Text("●" if e.id in self.marked else " ", style="bold yellow"),
                 render.line(e.pretty_name or e.name, limit=60),
+                verdict_mark(e),
                 render.line(",".join(e.license) or "—", limit=30),
                 render.line(",".join(e.languages) or "—", limit=20),
-                render.line(",".join(e.task_categories) or "—", limit=40),
-                verdict_mark(e)]
+                render.line(",".join(e.task_categories) or "—", limit=40)]
 
     @property
     def current(self) -> DatasetEntry | None:
