@@ -273,3 +273,17 @@ async def test_browse_at_80_columns_shows_each_datasets_verdict(tmp_path):
         ok = table.columns[list(table.columns)[2]]
         assert str(ok.label) == "ok"
         assert x + ok.get_render_width(table) <= table.scrollable_content_region.width
+
+
+async def test_a_broken_local_file_says_why_and_stops_saying_loading(tmp_path):
+    # Given a folder with one JSON Lines file whose second line is cut
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "broken.jsonl").write_text('{"a": 1, "b": "x"}\n{"a": 2, "b": \n')
+    app = make_app(tmp_path / "ws", start="browse", source=str(folder))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        detail = app.screen.query_one("#detail")
+        # Then the panel names the line, and no longer says it is loading
+        await wait_for(pilot, lambda: "Could not load this dataset" in plain(detail))
+        assert "line 2" in plain(detail) and "loading metadata" not in plain(detail)

@@ -234,7 +234,7 @@ class BrowseScreen(Screen):
             return
         detail = self.query_one("#detail", Static)
         if message.meta is None:
-            detail.update(render.join(entry_text(entry), "\n\n",
+            detail.update(render.join(entry_text(entry, loading=False), "\n\n",
                                       ("Could not load this dataset: ", "red"),
                                       (message.error, "red")))
         else:

@@ -13,8 +13,8 @@ def _heading(out: Text, title: str) -> None:
     out.append(f"{title}\n", style="bold underline")
 
 
-def entry_text(entry: DatasetEntry) -> Text:
-    """What the listing knows before the metadata arrives."""
+def entry_text(entry: DatasetEntry, loading: bool = True) -> Text:
+    """What the listing knows before the metadata arrives (or when it cannot)."""
     out = Text(end="")
     out.append_text(render.line(entry.pretty_name or entry.name, style="bold", limit=120))
     out.append("\n")
@@ -24,7 +24,8 @@ def entry_text(entry: DatasetEntry) -> Text:
     if entry.fields:
         out.append("\nfields ", style="dim")
         out.append_text(render.line(", ".join(entry.fields), limit=300))
-    out.append("\n\nloading metadata…", style="dim italic")
+    if loading:
+        out.append("\n\nloading metadata…", style="dim italic")
     return out
 
 
