@@ -221,3 +221,20 @@ def test_listing_samples_and_a_hub_layout_folder_imports_no_datasets(tmp_path):
                           text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "False"]
+
+
+def test_libyaml_reading_equals_the_python_parser_and_errors_keep_their_line():
+    """Given the sample cards and a malformed one, when parsed (libyaml first), then the data
+    equals PyYAML's pure-Python reading and a bad card still names its line."""
+    import yaml
+
+    from dynotui.core.errors import DatasetError
+    from dynotui.core.sources.card import parse_yaml, split_front_matter
+
+    texts = [(SAMPLES_DIR / n / "README.md").read_text(encoding="utf-8") for n in sample_names()]
+    texts += [f"---\n{textwrap.dedent(y).strip()}\n---\n" for y in CARDS.values()]
+    for text in texts:
+        front = split_front_matter(text)[0]
+        assert parse_yaml(front) == yaml.load(front, Loader=yaml.SafeLoader)
+    with pytest.raises(DatasetError, match=r"malformed YAML front matter at line 4: expected .,. or .\]."):
+        parse_yaml("license: mit\nlanguage: [en\n")
