@@ -287,3 +287,27 @@ async def test_a_broken_local_file_says_why_and_stops_saying_loading(tmp_path):
         # Then the panel names the line, and no longer says it is loading
         await wait_for(pilot, lambda: "Could not load this dataset" in plain(detail))
         assert "line 2" in plain(detail) and "loading metadata" not in plain(detail)
+
+
+async def test_a_decisions_file_damaged_mid_session_is_named_and_not_counted(workspace):
+    # Given one saved decision, then a broken line appended to this session's decisions file
+    path, props = workspace
+    app = make_app(path, start="review")
+    async with app.run_test(size=(100, 30)) as pilot:
+        review = await open_review(pilot, app)
+        await pilot.press("a")
+        await settle(pilot, app)
+        assert review.queue.session["accept"] == 1
+        newest = max((path / "decisions").rglob("*.jsonl"), key=lambda f: f.stat().st_mtime)
+        with newest.open("a") as fh:
+            fh.write('{"broken": \n')
+        # When I accept the next one
+        current = review.current.id
+        await pilot.press("a")
+        await settle(pilot, app)
+        # Then the error names the file, the proposal is undecided again, and not counted
+        errors = [n.message for n in app._notifications if n.severity == "error"]
+        assert any("Not saved" in m and newest.name in m for m in errors), errors
+        assert review.queue.status[current] == "undecided"
+        assert review.queue.session["accept"] == 1
+        assert app.is_running

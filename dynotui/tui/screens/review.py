@@ -290,10 +290,11 @@ class ReviewScreen(Screen):
         if message.error is not None:
             self.notify(render.message(f"Not saved ({job.kind}): {message.error}"),
                         severity="error", markup=False, timeout=10)
-            if queue and job.kind == "decide":
+            if queue and job.kind in ("decide", "edit"):
                 self._set_status(job.pid, job.info["before"])
-            elif queue and job.kind == "edit":
-                self._set_status(job.pid, job.info["before"])
+                action = job.info.get("action", "edit")
+                if queue.session[action] > 0:  # the session counts what was saved
+                    queue.session[action] -= 1
         elif job.kind == "decide" and queue:
             changed = queue.status.get(job.pid) != message.result
             self._set_status(job.pid, message.result)
