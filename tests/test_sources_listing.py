@@ -94,3 +94,36 @@ def test_first_page_of_10k_files_reads_no_card_beyond_the_page(tmp_path, monkeyp
     assert [e.name for e in list_datasets("local", path=root, search="set0999")] == \
         [f"set0999{i}" for i in range(10)]
     assert len(built) == 10
+
+
+def test_listing_lines_equal_the_full_card_reading(mixed):
+    """Given carded folders, when listed, then each line holds what the full card parse (and
+    datasets' reading of its features) gives."""
+    from dynotui.core.sources.assemble import card_features
+    from dynotui.core.sources.card import card_list
+    from dynotui.core.sources.local import read_card
+
+    for item in list_local(mixed):
+        card = read_card(mixed / item.ref.name.split("/")[-1])  # None for the files
+        if card is None:
+            continue
+        assert item.license == card_list(card.data, "license")
+        assert item.languages == card_list(card.data, "language")
+        assert item.task_categories == card_list(card.data, "task_categories")
+        assert item.pretty_name == card.data["pretty_name"]
+        assert item.fields == list(card_features(card, "default"))
+
+
+def test_a_card_changed_after_a_listing_shows_in_the_next(mixed):
+    """Given a listing (cards kept in memory), when a card is rewritten with the same size,
+    then the next listing shows the new card."""
+    import os
+
+    readme = mixed / "alpha" / "README.md"
+    assert list_local(mixed, search="alpha")[0].license == ["mit"]
+    readme.write_text(readme.read_text().replace("license: mit", "license: bsd"))
+    later = readme.stat().st_mtime_ns + 10**9
+    os.utime(readme, ns=(later, later))
+    assert list_local(mixed, search="alpha")[0].license == ["bsd"]
+    readme.write_text("---\nlicense: [broken\n---\n")
+    assert list_local(mixed, search="alpha")[0].license == []

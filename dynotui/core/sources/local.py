@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -13,7 +14,7 @@ from dynotui.core.sources.assemble import (build_meta, card_features, card_split
                                            choose_splits, config_names, light_datasets,
                                            pick_config,
                                            resolve_streamed, take, wrap_load_error)
-from dynotui.core.sources.card import Card, card_list, parse_card
+from dynotui.core.sources.card import Card, card_list, parse_card, parse_yaml, split_front_matter
 from dynotui.core.sources.cardfeatures import card_feature_list
 from dynotui.core.sources.features import convert_row
 from dynotui.core.sources.filecheck import (COMPRESSED, TEXT_SUFFIXES, check_text, csv_options,
@@ -170,19 +171,52 @@ def iter_rows(ref: DatasetRef, split: str | None = None, limit: int | None = Non
         raise _load_error(exc, path) from exc
 
 
+_FACTS: dict[str, tuple[tuple, tuple]] = {}  # README path -> (its stat, what a listing shows)
+_FACTS_MAX = 100_000
+
+
+def card_facts(path: Path) -> tuple[str, list[str], list[str], list[str], list[str]]:
+    """(pretty name, licenses, languages, task categories, fields) from the card beside PATH,
+    front matter only; kept per README until its size or mtime changes (searches re-list)."""
+    readme = (path if path.is_dir() else path.parent) / "README.md"
+    try:
+        st = os.stat(readme)
+    except OSError:
+        st = None
+    if st is None or not stat.S_ISREG(st.st_mode):
+        return "", [], [], [], []
+    key = (st.st_mtime_ns, st.st_size, st.st_ino, path.is_dir())
+    known = _FACTS.get(str(readme))
+    if known is not None and known[0] == key:
+        return known[1]
+    try:
+        text = readme.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise DatasetError(f"Cannot read the card {readme}: {exc.strerror}.") from exc
+    yaml_text = split_front_matter(text)[0]
+    try:  # a malformed front matter lists as a card without data (load_meta says why)
+        card = Card(data=parse_yaml(yaml_text, str(readme)) if yaml_text is not None else {})
+    except DatasetError:
+        card = Card()
+    configs = config_names(card) if path.is_dir() else ["default"]
+    features = card_feature_list(card, configs[0])  # no datasets import
+    facts = (str(card.data.get("pretty_name") or ""), card_list(card.data, "license"),
+             card_list(card.data, "language"), card_list(card.data, "task_categories"),
+             [f.name for f in features or []])
+    if len(_FACTS) >= _FACTS_MAX:
+        _FACTS.clear()
+    _FACTS[str(readme)] = (key, facts)
+    return facts
+
+
 def entry(path: Path, source: str = "local", name: str | None = None,
           resolved: str | None = None) -> DatasetEntry:
     """A cheap listing line: from the card and the declared features, no rows read."""
-    card = read_card(path)
-    data = card.data if card else {}
-    configs = config_names(card) if card and path.is_dir() else ["default"]
-    features = card_feature_list(card, configs[0]) if card else None  # no datasets import
+    pretty, licenses, languages, tasks, fields = card_facts(path)
     ref = DatasetRef(source, name or resolved or str(path.resolve()))
-    return DatasetEntry(ref=ref, name=name or display_name(path),
-                        pretty_name=str(data.get("pretty_name") or ""),
-                        license=card_list(data, "license"), languages=card_list(data, "language"),
-                        task_categories=card_list(data, "task_categories"),
-                        fields=[f.name for f in features or []])
+    return DatasetEntry(ref=ref, name=name or display_name(path), pretty_name=pretty,
+                        license=list(licenses), languages=list(languages),
+                        task_categories=list(tasks), fields=list(fields))
 
 
 FILTERS = {"task_category": "task_categories", "license": "license", "language": "languages"}
