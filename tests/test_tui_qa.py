@@ -311,3 +311,23 @@ async def test_a_decisions_file_damaged_mid_session_is_named_and_not_counted(wor
         assert review.queue.status[current] == "undecided"
         assert review.queue.session["accept"] == 1
         assert app.is_running
+
+
+
+def test_stats_table_at_80_columns_never_cuts_a_number():
+    # Given a dataset with four-digit counts and a long name, drawn 78 cells wide
+    from rich.console import Console
+
+    from dynotui.tui.screens.stats import group_table
+
+    name = "local:/a/very/long/path/to/a/dataset/with/a/long/name/data.jsonl"
+    rows = {name: {"proposals": 12345, "accepted": 1594, "rejected": 0, "skipped": 0,
+                   "edited": 0, "undecided": 10751, "acceptance_rate": 1.0}}
+    console = Console(width=78, record=True, file=open("/dev/null", "w"))
+    console.print(group_table("By dataset", rows))
+    text = console.export_text()
+    # Then every number is there in full, and the name is what gives way
+    row = next(line for line in text.splitlines() if "local:" in line)
+    for number in ("12345", "1594", "10751", "100%"):
+        assert number in row, row
+    assert "…" in row

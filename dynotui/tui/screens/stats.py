@@ -20,6 +20,8 @@ from dynotui.tui.widgets.footer import KeyFooter
 from dynotui.tui.widgets.status import StatusLine
 
 COLUMNS = ("proposals", "accepted", "rejected", "skipped", "edited", "undecided")
+LABELS = {"proposals": "tasks", "accepted": "acc", "rejected": "rej", "skipped": "skip",
+          "edited": "edit", "undecided": "left"}
 
 
 def _rate(value: Any) -> str:
@@ -29,12 +31,15 @@ def _rate(value: Any) -> str:
 def group_table(title: str, rows: dict[str, dict[str, Any]], limit: int = 50) -> Table:
     table = Table(title=title, title_justify="left", title_style="bold", box=None,
                   pad_edge=False, header_style="dim")
-    table.add_column(title.split()[-1].rstrip("s") if " " in title else "name", no_wrap=True,
-                     max_width=40)
-    for column in COLUMNS:
-        table.add_column(column, justify="right")
-    table.add_column("accepted %", justify="right")
+    # The name column gives way when narrow (its cells are one ellipsized line each).
+    table.add_column(title.split()[-1].rstrip("s") if " " in title else "name",
+                     min_width=12, max_width=40)
     ordered = sorted(rows.items(), key=lambda kv: -kv[1].get("proposals", 0))
+    for column in COLUMNS:  # numbers are never cut: at 80 columns the name gives way
+        widest = max((len(str(row.get(column, 0))) for _, row in ordered[:limit]), default=1)
+        table.add_column(LABELS[column], justify="right", no_wrap=True,
+                         min_width=max(len(LABELS[column]), widest))
+    table.add_column("acc %", justify="right", no_wrap=True, min_width=5)
     for name, row in ordered[:limit]:
         table.add_row(render.line(name, limit=60), *(str(row.get(c, 0)) for c in COLUMNS),
                       _rate(row.get("acceptance_rate")))
