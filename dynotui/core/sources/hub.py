@@ -50,6 +50,11 @@ def sync_env(with_datasets: bool = False) -> None:
 
     url = endpoint()
     offline = _offline()
+    if constants.ENDPOINT != url and "huggingface_hub.hf_file_system" in sys.modules:
+        # fsspec caches HfFileSystem instances, which keep the endpoint they were made with.
+        from huggingface_hub import HfFileSystem
+
+        HfFileSystem.clear_instance_cache()
     constants.ENDPOINT = url
     constants.HUGGINGFACE_CO_URL_TEMPLATE = url + "/{repo_id}/resolve/{revision}/{filename}"
     constants.HF_HUB_OFFLINE = offline
