@@ -331,3 +331,19 @@ def test_stats_table_at_80_columns_never_cuts_a_number():
     for number in ("12345", "1594", "10751", "100%"):
         assert number in row, row
     assert "…" in row
+
+
+async def test_export_opens_in_the_path_field_and_a_typed_q_stays_there(workspace):
+    # Given the Review screen
+    path, _ = workspace
+    app = make_app(path, start="review")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_review(pilot, app)
+        # When I press F4 and type a path holding a q
+        await pilot.press("f4")
+        await settle(pilot, app)
+        out = app.screen.query_one("#out")
+        assert app.focused is out
+        await pilot.press("ctrl+u", *"/tmp/qa/x.json")
+        # Then the path is in the field and the app is still running
+        assert app.is_running and out.value == "/tmp/qa/x.json"

@@ -51,7 +51,7 @@ class ExportScreen(Screen):
     def compose(self) -> ComposeResult:
         from dynotui.core.export import FORMATS, POLICIES
 
-        with VerticalScroll(id="export-form"):
+        with VerticalScroll(id="export-form", can_focus=False):
             yield Static(Text("Export accepted tasks applied to their rows. Ctrl+S runs, "
                               "Esc cancels a running export.", style="dim"))
             with Grid(id="export-grid"):
@@ -88,6 +88,9 @@ class ExportScreen(Screen):
 
     def on_mount(self) -> None:
         steady_cursors(self)
+        # Start in the path field: the form, not its scroll box, has the keys (and a typed
+        # path holding a "q" must not reach the app's quit key).
+        self.query_one("#out", Input).focus()
 
     def _default_out(self, fmt: str) -> str:
         ext = EXTENSIONS.get(fmt, ".jsonl")
