@@ -74,6 +74,7 @@ class BrowseScreen(Screen):
         Binding("enter", "review", "review", id="browse.review"),
         Binding("slash", "focus_search", "search", id="browse.search"),
         Binding("o", "next_source", "source", id="browse.source"),
+        Binding("c", "crawl", "crawl the Hub", show=False, id="browse.crawl"),
         Binding("escape", "escape", "back/cancel", show=False, id="browse.escape"),
     ]
 
@@ -267,8 +268,15 @@ class BrowseScreen(Screen):
             self.query_one("#path", Input).focus()
         self.refresh_list()
 
+    def action_crawl(self) -> None:
+        from dynotui.tui.crawljob import start_crawl
+
+        start_crawl(self)  # the worker, its progress and the limit prompt live in crawljob.py
+
     def action_escape(self) -> None:
-        if self.app.cancel_generation():
+        from dynotui.tui.crawljob import cancel_crawl
+
+        if self.app.cancel_generation() or cancel_crawl(self):
             return
         if not isinstance(self.focused, DatasetTable):
             self.query_one(DatasetTable).focus()
