@@ -38,6 +38,8 @@ class DynoCommands(Provider):
             out.append((f"{description[0].upper()}{description[1:]} ({binding.key})",
                         partial(self._run, screen, binding.action), binding.id or ""))
         out.append(("Help: keys and binding ids", app.action_help, "?"))
+        out.append(("Generate for the crawl queue", partial(_generate_queued, app),
+                    "like `dynotui generate --queued`"))
         return out
 
     async def _run(self, screen: Any, action: str) -> None:
@@ -53,3 +55,9 @@ class DynoCommands(Provider):
             score = matcher.match(title)
             if score > 0:
                 yield Hit(score, matcher.highlight(title), callback, help=help_text)
+
+
+def _generate_queued(app: Any) -> None:
+    from dynotui.tui.crawljob import generate_queued
+
+    generate_queued(app)
