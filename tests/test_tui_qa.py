@@ -258,6 +258,9 @@ def test_generation_summary_says_failing_proposals_are_in_the_queue():
     text = describe_report(report)
     assert "3 proposals added (1 pass the checks, 2 with errors: io_overlap 2)" in text
     assert "rejected" not in text
+    # And a run stopped with Esc says it was cancelled
+    report.datasets[0].calls.append(CallResult("unaware", "cancelled"))
+    assert describe_report(report).startswith("Generation cancelled: ")
 
 
 async def test_browse_at_80_columns_shows_each_datasets_verdict(tmp_path):

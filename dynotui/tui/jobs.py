@@ -86,7 +86,8 @@ def describe_report(report: Any) -> str:
         if calls.get(status):
             parts.append(f"{calls[status]} {status}")
     errors = [d["error"] for d in data.get("datasets", []) if d.get("error")]
-    text = "Generation done: " + ", ".join(parts) + "."
+    head = "Generation cancelled: " if calls.get("cancelled") else "Generation done: "
+    text = head + ", ".join(parts) + "."
     if errors:
         text += " " + errors[0]
     return text
