@@ -58,8 +58,12 @@ async def test_browse_panel_follows_an_empty_list(tmp_path):
         app.screen.action_next_source()
         await settle(pilot, app)
         await pilot.pause(0.3)
-        assert "Type a folder or file path" in plain(status)
+        assert "type a folder or file path" in plain(status)
         assert "sample:" not in plain(detail)
+        # And the list keeps the focus (a second o cycles on), while l goes to the path field
+        assert app.focused is app.screen.query_one("#datasets")
+        await pilot.press("l", *"/nowhere")
+        assert app.screen.query_one("#path").value == "/nowhere"
 
 
 async def test_edit_without_the_dataset_says_so_and_still_checks_the_shape(workspace):

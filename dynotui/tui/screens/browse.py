@@ -74,6 +74,7 @@ class BrowseScreen(Screen):
         Binding("enter", "review", "review", id="browse.review"),
         Binding("slash", "focus_search", "search", id="browse.search"),
         Binding("o", "next_source", "source", id="browse.source"),
+        Binding("l", "focus_path", "path", id="browse.path"),
         Binding("c", "crawl", "crawl the Hub", show=False, id="browse.crawl"),
         Binding("escape", "escape", "back/cancel", show=False, id="browse.escape"),
     ]
@@ -131,7 +132,7 @@ class BrowseScreen(Screen):
         path = self.query_one("#path", Input).value.strip() or None
         if source == "local" and not path:
             self.query_one(DatasetTable).reset(None)
-            self._list_status("Type a folder or file path above and press Enter.")
+            self._list_status("Press l, type a folder or file path, then Enter.")
             self._highlighted()  # the panel must not keep showing the previous dataset
             return
         fetch = partial(self._fetch, source, path, search or None, filters or None,
@@ -258,14 +259,19 @@ class BrowseScreen(Screen):
         if entry is not None:
             self.app.review_dataset(entry.id)
 
+    def action_focus_path(self) -> None:
+        if self.source != "local":
+            self.set_source("local")
+            self.refresh_list()
+        self.query_one("#path", Input).focus()
+
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()
 
     def action_next_source(self) -> None:
         values = [v for _, v in SOURCES]
         self.set_source(values[(values.index(self.source) + 1) % len(values)])
-        if self.source == "local" and not self.query_one("#path", Input).value.strip():
-            self.query_one("#path", Input).focus()
+        # Focus stays on the list: pressing o twice must reach the Hub, not type "o" as a path.
         self.refresh_list()
 
     def action_crawl(self) -> None:
