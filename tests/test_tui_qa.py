@@ -354,3 +354,19 @@ async def test_export_opens_in_the_path_field_and_a_typed_q_stays_there(workspac
         await pilot.press("ctrl+u", *"/tmp/qa/x.json")
         # Then the path is in the field and the app is still running
         assert app.is_running and out.value == "/tmp/qa/x.json"
+
+
+async def test_a_listing_error_says_what_to_do(tmp_path):
+    # Given a local path that does not exist
+    app = make_app(tmp_path / "ws", start="browse", source=str(tmp_path / "nowhere"))
+    async with app.run_test(size=(200, 30)) as pilot:
+        await settle(pilot, app)
+        status = app.screen.query_one("#list-status")
+        # Then the line under the list says what is wrong and what to do about it
+        await wait_for(pilot, lambda: "nowhere" in plain(status))
+        from dynotui.core.errors import DynoError
+        from dynotui.core.sources import list_datasets
+
+        with pytest.raises(DynoError) as caught:
+            list_datasets(source="local", path=str(tmp_path / "nowhere"))
+        assert caught.value.hint and caught.value.hint in plain(status)

@@ -82,7 +82,9 @@ class DatasetTable(DataTable):
         try:
             entries = fetch(offset, PAGE)
         except Exception as exc:  # shown under the list; browsing goes on
-            self.post_message(self.PageLoaded(generation, offset, [], render.message(exc)))
+            hint = getattr(exc, "hint", "")  # a DynoError's "what to do"
+            text = f"{exc} {hint}" if hint else str(exc)
+            self.post_message(self.PageLoaded(generation, offset, [], render.message(text)))
             return
         self.post_message(self.PageLoaded(generation, offset, entries))
 
