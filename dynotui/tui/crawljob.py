@@ -111,11 +111,11 @@ class LimitPrompt(ModalScreen[int | None]):
 
     def __init__(self, search: str | None, task: str | None) -> None:
         super().__init__()
-        self.search, self.task = search, task
+        self.query_search, self.query_task = search, task
 
     def compose(self) -> ComposeResult:
-        what = render.join("Crawl the Hub", (f" for '{self.search}'" if self.search else "", ""),
-                           (f", task {self.task}" if self.task else "", ""),
+        what = render.join("Crawl the Hub", (f" for '{self.query_search}'" if self.query_search else "", ""),
+                           (f", task {self.query_task}" if self.query_task else "", ""),
                            ": examine at most how many datasets? (Enter starts, Esc cancels)")
         with Vertical():
             yield Static(what, id="crawl-what")
@@ -295,7 +295,8 @@ def _queue_note(app: Any, report: Any) -> None:
         if app.browse is not None:
             app.browse.show_generation(None)
     if not report.queued:
-        text = "The crawl queue is empty: on Browse, switch to the Hub source (o) and press c."
+        text = ("Nothing is waiting in the crawl queue: every queued dataset has its proposals. "
+                "To find more, press c on Browse with the Hub source.")
     else:
         text = (f"Crawl queue: {report.queued} datasets, {report.settled} now fully generated"
                 + (f"; {len(report.missing)} without stored metadata (crawl again)"
