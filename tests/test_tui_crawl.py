@@ -184,6 +184,22 @@ async def test_c_outside_the_hub_says_how_and_esc_leaves_the_prompt(tmp_path, hu
         assert not app.browse.query_one("#crawl-runner").running
 
 
+async def test_a_hostile_search_shows_inert_in_the_prompt(tmp_path, hub):
+    app = make_app(tmp_path / "ws", source="hub")
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot, app)
+        # Given markup and an escape sequence in the search box
+        app.browse.query_one("#search").value = "[@click=app.quit]x[/] \x1b]0;pwned\x07"
+        # When I press c, the prompt shows them as text, not as markup or control codes
+        await pilot.press("c")
+        await wait_for(pilot, lambda: app.screen.query("#crawl-what"))
+        what = plain(app.screen.query_one("#crawl-what"))
+        assert "[@click=app.quit]x[/]" in what and "\u241b]0;pwned\u2407" in what
+        assert "\x1b" not in what
+        await pilot.press("escape")
+        assert app.is_running
+
+
 async def test_the_palette_generates_for_the_crawl_queue(tmp_path, hub, fleet):
     from dynotui.core.crawl import crawl
     from dynotui.core.store import Store

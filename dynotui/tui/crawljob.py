@@ -58,18 +58,22 @@ class CrawlDone(Message):
         self.report, self.limit, self.error = report, limit, error
 
 
-def skipped_text(skipped: dict[str, int]) -> str:
+def skipped_text(skipped: dict[str, int], reasons: bool = True) -> str:
     total = sum(skipped.values())
-    if not total:
-        return "0 skipped"
-    reasons = ", ".join(f"{k} {n}" for k, n in sorted(skipped.items(), key=lambda kv: -kv[1]))
-    return f"{total} skipped ({reasons})"
+    if not total or not reasons:
+        return f"{total} skipped"
+    why = ", ".join(f"{k} {n}" for k, n in sorted(skipped.items(), key=lambda kv: -kv[1]))
+    return f"{total} skipped ({why})"
 
 
 def progress_label(state: CrawlState) -> Text:
+    """Counts and the way out first: at 80 columns the reasons are what gets cut."""
     stage = f"stage {state.stage}" if state.stage is not None else "listing the Hub…"
+    why = skipped_text(state.skipped)
+    why = why[why.find("(") + 1:-1] if "(" in why else ""
     return render.line(f" crawl {stage} · {state.seen}/{state.limit} seen · {state.queued} "
-                       f"queued · {skipped_text(state.skipped)} · Esc cancels", limit=300)
+                       f"queued · {skipped_text(state.skipped, False)} · Esc cancels"
+                       + (f" · {why}" if why else ""), limit=300)
 
 
 def summary(report: Any, limit: int) -> str:
@@ -79,8 +83,10 @@ def summary(report: Any, limit: int) -> str:
            {"limit": f"stopped at {limit}; press c again to continue",
             "cancelled": "cancelled; press c again to continue",
             "error": "stopped by an error; press c again to continue"}.get(report.stopped, ""))
-    text = (f"Crawl stage {report.stage}: {state.seen} seen, {state.queued} queued, "
-            f"{state.unchanged} unchanged, {state.failed} failed, {skipped_text(state.skipped)}"
+    counts = [f"{state.seen} seen", f"{state.queued} queued"]
+    counts += [f"{n} {what}" for n, what in ((state.unchanged, "unchanged"),
+                                             (state.failed, "failed (retried next crawl)")) if n]
+    text = (f"Crawl stage {report.stage}: {', '.join(counts)}, {skipped_text(state.skipped)}"
             f" — {how}.")
     if report.error:
         text += f" {report.error}"
@@ -114,8 +120,9 @@ class LimitPrompt(ModalScreen[int | None]):
         self.query_search, self.query_task = search, task
 
     def compose(self) -> ComposeResult:
-        what = render.join("Crawl the Hub", (f" for '{self.query_search}'" if self.query_search else "", ""),
-                           (f", task {self.query_task}" if self.query_task else "", ""),
+        search, task = self.query_search, self.query_task
+        what = render.join("Crawl the Hub", (f" for '{search}'" if search else "", ""),
+                           (f", task {task}" if task else "", ""),
                            ": examine at most how many datasets? (Enter starts, Esc cancels)")
         with Vertical():
             yield Static(what, id="crawl-what")
