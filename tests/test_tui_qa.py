@@ -370,3 +370,19 @@ async def test_a_listing_error_says_what_to_do(tmp_path):
         with pytest.raises(DynoError) as caught:
             list_datasets(source="local", path=str(tmp_path / "nowhere"))
         assert caught.value.hint and caught.value.hint in plain(status)
+
+
+async def test_deciding_the_last_proposal_says_the_queue_is_done(workspace):
+    # Given a queue with three undecided proposals
+    path, props = workspace
+    app = make_app(path, start="review")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_review(pilot, app)
+        # When I decide two, nothing is said; the third says the queue is done, once
+        await pilot.press("a", "x")
+        await settle(pilot, app)
+        assert not [n for n in app._notifications if n.title == "Queue done"]
+        await pilot.press("a", "a")
+        await settle(pilot, app)
+        done = [n for n in app._notifications if n.title == "Queue done"]
+        assert len(done) == 1 and "All 5 proposals are decided" in done[0].message

@@ -201,6 +201,14 @@ class ReviewScreen(Screen):
         self.queue.session[action] += 1
         self.queue.advance()
         self.show_current()
+        if before == "undecided" and not self.queue.all.left:
+            self._all_decided()
+
+    def _all_decided(self) -> None:
+        """Said when the last undecided proposal is decided; further keys re-decide."""
+        self.notify(f"All {self.queue.all.total} proposals are decided. F4 exports the accepted ones; "
+                    "n/p move, and a key on a decided one changes its decision.",
+                    title="Queue done", markup=False, timeout=8)
 
     def action_reject_reason(self, number: int) -> None:
         reasons = self.app.settings.reject_reasons
