@@ -206,8 +206,8 @@ class ReviewScreen(Screen):
 
     def _all_decided(self) -> None:
         """Said when the last undecided proposal is decided; further keys re-decide."""
-        self.notify(f"All {self.queue.all.total} proposals are decided. F4 exports the accepted ones; "
-                    "n/p move, and a key on a decided one changes its decision.",
+        self.notify(f"All {self.queue.all.total} proposals are decided. F4 exports the "
+                    "accepted ones; n/p move, and a key on a decided one changes its decision.",
                     title="Queue done", markup=False, timeout=8)
 
     def action_reject_reason(self, number: int) -> None:
