@@ -52,6 +52,15 @@ def shown(static) -> str:
     return console.export_text()
 
 
+def on_screen(app) -> str:
+    """The terminal's text as a person sees it (from the screenshot)."""
+    import html
+    import re
+
+    svg = app.export_screenshot()
+    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
+
+
 def notices(app) -> list[str]:
     return [str(n.message) for n in app._notifications]
 
@@ -108,6 +117,8 @@ async def test_c_crawls_the_hub_into_a_stage_and_again_continues_it(tmp_path, hu
         stats = app.screen.query_one("#stats")
         await wait_for(pilot, lambda: "Crawl stages" in shown(stats), timeout=20)
         assert stage_line(stage) in shown(stats)
+        await pilot.pause()
+        assert stage_line(stage)[:60] in on_screen(app)  # drawn, not only in the renderable
 
 
 async def test_the_search_box_and_task_filter_make_the_crawl_query(tmp_path, hub, fleet):

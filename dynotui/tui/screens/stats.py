@@ -82,9 +82,12 @@ def stats_renderable(data: dict[str, Any]) -> Group:
         from dynotui.core.crawllog import stage_line
 
         parts.append(Text("Crawl stages", style="bold"))
-        parts += [render.line(stage_line(s), limit=300) for s in data["crawl_stages"]]
+        for stage in data["crawl_stages"]:  # Text(end="") would join lines; textual counts "\n"
+            parts.append(render.line(stage_line(stage), limit=300))
+            parts[-1].end = "\n"
     for problem in data.get("problems", []):
         parts.append(render.text(problem, style="yellow"))
+        parts[-1].end = "\n"
     return Group(*parts)
 
 
