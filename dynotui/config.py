@@ -43,7 +43,8 @@ class LLMSettings:
     # USD per million tokens: {"model": [input, output]}
     prices: dict[str, list[float]] = field(default_factory=lambda: {
         "gpt-3.5-turbo": [0.5, 1.5], "gpt-4o-mini": [0.15, 0.6], "gpt-4o": [2.5, 10.0],
-        "gpt-4.1-mini": [0.4, 1.6], "gpt-4.1-nano": [0.1, 0.4]})
+        "gpt-4.1-mini": [0.4, 1.6], "gpt-4.1-nano": [0.1, 0.4],
+        "SmolLM2-135M-Instruct": [0.0, 0.0]})  # the embedded model runs here, free
 
 
 @dataclass
