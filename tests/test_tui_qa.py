@@ -386,3 +386,35 @@ async def test_deciding_the_last_proposal_says_the_queue_is_done(workspace):
         await settle(pilot, app)
         done = [n for n in app._notifications if n.title == "Queue done"]
         assert len(done) == 1 and "All 5 proposals are decided" in done[0].message
+
+
+HOSTILE = "Classify [@click=app.quit]x[/] [/bold] \x1b]52;c;aGk=\x07 \x1b]0;pwned\x07 \x1b[31mred \u202egnp"
+
+
+async def test_edit_never_hands_control_characters_to_the_text_area(workspace):
+    # Given a proposal whose instruction came from a hostile model answer
+    path, _ = workspace
+    bad = Proposal(dataset="sample:news-topics", task=Task(HOSTILE, ["text"], "label"),
+                   model="test-model", created=1.0)
+    add(path, bad)
+    app = make_app(path, start="review")
+    async with app.run_test(size=(100, 30)) as pilot:
+        review = await open_review(pilot, app)
+        review.queue.go(bad.id)
+        review.show_current()
+        # When I edit it
+        await pilot.press("e")
+        await settle(pilot, app)
+        screen = app.screen
+        area = screen.query_one("#instruction")
+        # Then the text area holds visible stand-ins, never the raw sequences
+        assert not any(c in area.text for c in "\x1b\x07\u202e")
+        assert "␛]0;pwned␇" in area.text and "<U+202E>" in area.text
+        # And saving a field change without touching the text keeps the instruction exactly
+        await wait_for(pilot, lambda: screen.meta is not None)
+        screen.query_one("#inputs").select("title")
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        new = [p for p in app.store.proposals() if p.parent == bad.id]
+        assert len(new) == 1 and new[0].task.instruction == HOSTILE
+        assert sorted(new[0].task.input_fields) == ["text", "title"]

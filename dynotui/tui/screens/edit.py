@@ -50,6 +50,9 @@ class EditScreen(Screen[Task | None]):
     def __init__(self, proposal: Proposal, meta: DatasetMeta | None) -> None:
         super().__init__(id="edit")
         self.proposal, self.meta = proposal, meta
+        # A TextArea draws its text as is: control/bidi characters from a model's answer would
+        # reach the terminal (OSC titles, colours), so it gets visible stand-ins instead.
+        self.shown_instruction = render.visible(proposal.task.instruction, tabs=False)
         self._quit_armed = 0.0  # when q was last pressed with unsaved changes
         self.meta_error = ""  # why the dataset could not be loaded, shown instead of samples
         self._timer = None
@@ -70,7 +73,7 @@ class EditScreen(Screen[Task | None]):
         with Horizontal(id="edit-body"):
             with Vertical(id="edit-form"):
                 yield Label("Instruction")
-                yield TextArea(task.instruction, id="instruction", soft_wrap=True,
+                yield TextArea(self.shown_instruction, id="instruction", soft_wrap=True,
                                show_line_numbers=False)
                 yield Label("Input fields (space toggles)")
                 yield SelectionList[str](*self._selections(), id="inputs")
@@ -118,7 +121,10 @@ class EditScreen(Screen[Task | None]):
 
     def task(self) -> Task:
         output = self.query_one("#output", Select).value
-        return Task(self.query_one("#instruction", TextArea).text.strip(),
+        text = self.query_one("#instruction", TextArea).text
+        if text == self.shown_instruction:  # untouched: keep the stored text exactly
+            text = self.proposal.task.instruction
+        return Task(text.strip(),
                     list(self.query_one("#inputs", SelectionList).selected),
                     output if isinstance(output, str) else "")
 
@@ -199,7 +205,8 @@ class EditScreen(Screen[Task | None]):
             with self.app.suspend():
                 result = subprocess.run([*shlex.split(editor), str(path)])
             if result.returncode == 0:
-                area.text = path.read_text(encoding="utf-8").rstrip("\n")
+                area.text = render.visible(path.read_text(encoding="utf-8").rstrip("\n"),
+                                           tabs=False)
             else:
                 self.notify(f"{editor} exited with {result.returncode}; text unchanged.",
                             severity="warning", markup=False)
