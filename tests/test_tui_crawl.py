@@ -150,7 +150,7 @@ async def test_escape_cancels_a_crawl_and_c_resumes_it_without_repeats(tmp_path,
         runner = app.browse.query_one("#crawl-runner")
         await wait_for(pilot, lambda: any("/resolve/" in p for p in hub.paths()), timeout=20)
         assert app.screen.query_one("#generation").display
-        assert "Esc cancels" in plain(app.screen.query_one("#gen-label"))
+        assert "Esc stops" in plain(app.screen.query_one("#gen-label"))
         # When I press Esc, the crawl stops soon, short of the listing's end
         started = time.monotonic()
         await pilot.press("escape")

@@ -67,12 +67,12 @@ def skipped_text(skipped: dict[str, int], reasons: bool = True) -> str:
 
 
 def progress_label(state: CrawlState) -> Text:
-    """Counts and the way out first: at 80 columns the reasons are what gets cut."""
+    """Counts and the way out first, within 80 columns beside the bar; then stage and reasons."""
     stage = f"stage {state.stage}" if state.stage is not None else "listing the Hub…"
     why = skipped_text(state.skipped)
     why = why[why.find("(") + 1:-1] if "(" in why else ""
-    return render.line(f" crawl {stage} · {state.seen}/{state.limit} seen · {state.queued} "
-                       f"queued · {skipped_text(state.skipped, False)} · Esc cancels"
+    return render.line(f" crawl {state.seen}/{state.limit} · {state.queued} queued · "
+                       f"{skipped_text(state.skipped, False)} · Esc stops · {stage}"
                        + (f" · {why}" if why else ""), limit=300)
 
 
