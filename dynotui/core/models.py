@@ -80,6 +80,24 @@ class Verdict:
         return cls(data["rule"], bool(data["ok"]), data.get("reason", ""), data.get("level", "error"))
 
 
+class Judged:
+    """Reading a `verdicts` list: errors reject, warnings inform."""
+
+    verdicts: list[Verdict]
+
+    @property
+    def valid(self) -> bool:
+        return all(v.ok for v in self.verdicts if v.level == "error")
+
+    @property
+    def errors(self) -> list[Verdict]:
+        return [v for v in self.verdicts if not v.ok and v.level == "error"]
+
+    @property
+    def warnings(self) -> list[Verdict]:
+        return [v for v in self.verdicts if not v.ok and v.level == "warning"]
+
+
 @dataclass
 class DatasetMeta:
     """Everything known about one dataset config, with sample rows (ClassLabel as names)."""
@@ -188,7 +206,7 @@ def content_hash(dataset: str, config: str | None, revision: str | None, task: T
 
 
 @dataclass
-class Proposal:
+class Proposal(Judged):
     """A task proposed for a dataset, with its provenance and validation verdicts."""
 
     dataset: str  # DatasetRef.id
@@ -218,17 +236,6 @@ class Proposal:
         if not self.id:
             self.id = content_hash(self.dataset, self.config, self.revision, self.task)
 
-    @property
-    def valid(self) -> bool:
-        return all(v.ok for v in self.verdicts if v.level == "error")
-
-    @property
-    def errors(self) -> list[Verdict]:
-        return [v for v in self.verdicts if not v.ok and v.level == "error"]
-
-    @property
-    def warnings(self) -> list[Verdict]:
-        return [v for v in self.verdicts if not v.ok and v.level == "warning"]
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dynotui.core.instances import ANSWER_KEYS
-from dynotui.core.models import DatasetMeta, Feature, Task, Verdict, content_hash
+from dynotui.core.models import DatasetMeta, Feature, Judged, Task, Verdict, content_hash
 from dynotui.core.parse import TASK_KEYS, parse_answer, reason_rule  # noqa: F401 (public API)
 from dynotui.core.prompts import MAX_TASKS, demo_instructions, is_id_field
 
@@ -66,24 +66,13 @@ _URLISH = re.compile(r"^(https?://|www\.|/|[\w.-]+/[\w./-]+\.\w{1,6}$)")
 
 
 @dataclass
-class Checked:
+class Checked(Judged):
     """One answer item after validation: the (possibly amended) task and its verdicts."""
 
     task: Task
     verdicts: list[Verdict] = field(default_factory=list)
     item: Any = None
 
-    @property
-    def valid(self) -> bool:
-        return all(v.ok for v in self.verdicts if v.level == "error")
-
-    @property
-    def errors(self) -> list[Verdict]:
-        return [v for v in self.verdicts if not v.ok and v.level == "error"]
-
-    @property
-    def warnings(self) -> list[Verdict]:
-        return [v for v in self.verdicts if not v.ok and v.level == "warning"]
 
 
 def _tokens(name: str) -> set[str]:
