@@ -65,7 +65,7 @@ def _select(store, args, pid: str | None) -> list[str]:
         pattern = re.compile(args.match) if args.match else None
     except re.error as exc:
         raise ConfigError(f"--match {args.match!r} is not a valid regular expression: {exc}.") from exc
-    props = store.proposals()
+    props = store.live_proposals()
     if args.dataset:
         from dynotui.core.sources.refs import filter_id
 

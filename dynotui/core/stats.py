@@ -32,7 +32,7 @@ def compute(store, annotator: str | None = None, near: bool = False,
     source model, prompt variant and source; decisions, time, duplicates, tokens, cost.
     duplicates.near: near-duplicate groups on file (near=True: computed, loads the model)."""
     who = annotator or ALL
-    props = store.proposals()
+    props = store.live_proposals()  # a version whose edit was undone is no proposal
     status = store.statuses(who)
     by_status = Counter(status.get(p.id, "undecided") for p in props)
     groups: dict[str, dict[str, dict[str, Any]]] = {

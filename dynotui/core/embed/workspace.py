@@ -43,7 +43,7 @@ def settings_threshold(settings: Any = None, threshold: float | None = None) -> 
 def live_proposals(store: Any) -> tuple[list[Proposal], dict[str, str]]:
     """Proposals not superseded by an edit (sorted by id), and everyone's latest status."""
     statuses = store.statuses("*")
-    props = [p for p in store.proposals() if statuses.get(p.id) != SUPERSEDED]
+    props = [p for p in store.live_proposals() if statuses.get(p.id) != SUPERSEDED]
     return sorted(props, key=lambda p: p.id), statuses
 
 

@@ -26,6 +26,7 @@ class Ledger:
     def __init__(self) -> None:
         self.by_pid: dict[str, list[Decision]] = {}
         self.undone: set[str] = set()
+        self.edits: dict[str, list[str]] = {}  # version id -> ids of the edit events that made it
         self.ids: set[str] = set()
         self.count = 0
 
@@ -38,6 +39,8 @@ class Ledger:
             if event.target:
                 self.undone.add(event.target)
             return
+        if event.action == "edit" and event.edited:
+            self.edits.setdefault(event.edited, []).append(event.id)
         events = self.by_pid.setdefault(event.proposal, [])
         events.append(event)
         if len(events) > 1 and order(events[-2]) > order(event):
@@ -45,6 +48,11 @@ class Ledger:
 
     def effective(self, pid: str) -> list[Decision]:
         return [e for e in self.by_pid.get(pid, ()) if e.id not in self.undone]
+
+    def retracted(self, pid: str) -> bool:
+        """A version whose every edit was undone and that nobody decided on since: not a proposal."""
+        made_by = self.edits.get(pid)
+        return bool(made_by) and all(e in self.undone for e in made_by) and not self.effective(pid)
 
     def latest(self, pid: str, annotator: str | None) -> dict[str, Decision]:
         """Latest effective decisive event per annotator (annotator=None: all of them)."""

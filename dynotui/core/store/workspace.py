@@ -125,6 +125,19 @@ class Store:
     def proposals(self, dataset: str | None = None) -> list[Proposal]:
         return self._datasets.proposals(dataset)
 
+    def live_proposals(self, dataset: str | None = None) -> list[Proposal]:
+        """The proposals that count (stats, export, decide, review): all but versions whose
+        edit was undone (an edit made again brings its version back)."""
+        self._decisions.refresh()
+        ledger = self._decisions.ledger
+        return [p for p in self.proposals(dataset) if not (p.parent and ledger.retracted(p.id))]
+
+    def retracted(self) -> set[str]:
+        """Ids of versions whose edit was undone (kept on file, counted nowhere)."""
+        self._decisions.refresh()
+        ledger = self._decisions.ledger
+        return {pid for pid in ledger.edits if ledger.retracted(pid)}
+
     def proposal(self, pid: str) -> Proposal:
         prop = self._datasets.props.get(pid)
         if prop is None:
@@ -273,7 +286,7 @@ class Store:
         """The review queue: proposals this annotator has not decided, oldest first."""
         self._decisions.refresh()
         ledger, who = self._decisions.ledger, annotator or self.annotator
-        props = [p for p in self.proposals(dataset)
+        props = [p for p in self.live_proposals(dataset)
                  if p.id not in ledger.by_pid or ledger.status(p.id, who) == "undecided"]
         return sorted(props, key=lambda p: p.created)
 
@@ -294,7 +307,7 @@ class Store:
             raise StoreError(f"Unknown policy {policy!r}.", f"Use one of: {', '.join(POLICIES)}.")
         self._decisions.refresh()
         ledger = self._decisions.ledger
-        return [p for p in self.proposals() if p.id in ledger.by_pid
+        return [p for p in self.live_proposals() if p.id in ledger.by_pid
                 and ledger.accepted(p.id, policy, annotator)]
 
 
@@ -307,7 +320,7 @@ def _serial(method):
 
 
 for _name in ("save_meta", "load_meta", "dataset_keys", "metas", "add_proposals", "proposals",
-              "proposal", "find", "ids", "count_proposals", "generation_done", "mark_generation",
+              "live_proposals", "retracted", "proposal", "find", "ids", "count_proposals", "generation_done", "mark_generation",
               "generations", "add_stage", "stages", "decide", "decide_many", "edit", "undo", "events",
               "annotators", "status", "statuses", "undecided", "is_flagged", "flagged", "accepted",
               "close"):
