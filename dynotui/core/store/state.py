@@ -50,7 +50,7 @@ class Ledger:
         return [e for e in self.by_pid.get(pid, ()) if e.id not in self.undone]
 
     def retracted(self, pid: str) -> bool:
-        """A version whose every edit was undone and that nobody decided on since: not a proposal."""
+        """A version whose every edit was undone, not decided on since: no longer a proposal."""
         made_by = self.edits.get(pid)
         return bool(made_by) and all(e in self.undone for e in made_by) and not self.effective(pid)
 
