@@ -18,6 +18,8 @@ from dynotui.core.sources.features import convert_row
 SORTS = {"downloads": "downloads", "likes": "likes", "trending": "trending_score",
          "trending_score": "trending_score", "last_modified": "last_modified",
          "modified": "last_modified", "created": "created_at", "created_at": "created_at"}
+HUB_SORT = {"last_modified": "lastModified", "trending_score": "trendingScore",
+            "created_at": "createdAt"}  # the API's names, as HfApi.list_datasets sends them
 DEFAULT_ENDPOINT = "https://huggingface.co"
 
 
@@ -42,12 +44,34 @@ def _offline() -> bool:
         os.environ.get("HF_DATASETS_OFFLINE", "").lower() in ("1", "true", "yes", "on")
 
 
+class RetryChatter:
+    """Drops huggingface_hub's per-attempt retry lines (they leak to the terminal, even under
+    the TUI); a request that still fails is reported once by us, every other line is kept."""
+
+    def filter(self, record) -> bool:
+        message = record.getMessage()
+        return not (" thrown while requesting " in message
+                    or message.startswith(("Retrying in ", "Rate limited. Waiting ")))
+
+
+_CHATTER = RetryChatter()
+
+
+def quiet_retries() -> None:
+    import logging
+
+    logger = logging.getLogger("huggingface_hub.utils._http")
+    if _CHATTER not in logger.filters:
+        logger.addFilter(_CHATTER)
+
+
 def sync_env(with_datasets: bool = False) -> None:
     """Apply HF_ENDPOINT / offline env at call time: both libraries read them at import."""
     import sys
 
     from huggingface_hub import constants
 
+    quiet_retries()
     url = endpoint()
     offline = _offline()
     if constants.ENDPOINT != url and "huggingface_hub.hf_file_system" in sys.modules:
@@ -203,17 +227,37 @@ def list_hub(search: str | None = None, limit: int = 50, offset: int = 0, sort: 
         raise DatasetError(f"Unknown filter {', '.join(sorted(unknown))}.",
                            "Filters: task_category, license, language.")
     tag_filters = [f"license:{filters['license']}"] if filters.get("license") else []
+    for key in ("task_categories", "language"):
+        value = filters.get("task_category" if key == "task_categories" else key) or \
+            filters.get(key)
+        if value:
+            tag_filters.append(value if value.startswith(key + ":") else f"{key}:{value}")
+    # The route HfApi.list_datasets(full=True) asks, paged by hublist so a dead endpoint
+    # fails in a second instead of five backoff retries.
+    params: dict[str, Any] = {"full": True, "limit": offset + limit}
+    if search:
+        params["search"] = search
+    if sort:
+        params["sort"] = HUB_SORT.get(SORTS[sort], SORTS[sort])
+    if tag_filters:
+        params["filter"] = tag_filters
     try:
-        items = api().list_datasets(
-            search=search or None, sort=SORTS[sort] if sort else None,
-            limit=offset + limit, filter=tag_filters or None,
-            task_categories=filters.get("task_category") or filters.get("task_categories"),
-            language=filters.get("language"), full=True)
-        out = []
-        for index, info in enumerate(items):
-            if index >= offset:
-                out.append(to_entry(info))
-        return out
+        from huggingface_hub.hf_api import DatasetInfo
+
+        from dynotui.core.hublist import get
+
+        items: list[dict[str, Any]] = []
+        url: str | None = f"{endpoint()}/api/datasets"
+        while url and len(items) < offset + limit:
+            response = get(url, params)
+            page = response.json()
+            if not isinstance(page, list):
+                raise DatasetError(f"The Hub at {endpoint()} did not return a list of datasets.",
+                                   "Check that HF_ENDPOINT points at a Hugging Face Hub.")
+            items.extend(page)
+            url, params = response.links.get("next", {}).get("url"), None
+        return [to_entry(DatasetInfo(**{"siblings": None, **item}))
+                for item in items[offset:offset + limit]]
     except Exception as exc:
         raise translate(exc, "the dataset list") from exc
 
