@@ -37,11 +37,8 @@ def fetch_meta(store: Any, settings: Any, dataset: str, config: str | None,
 
 
 def load_queue(store: Any, annotator: str) -> ReviewQueue:
-    proposals = store.proposals()
+    proposals = store.live_proposals()  # the core decides which versions count
     statuses = store.statuses(annotator)
-    # A version whose edit was undone is not a proposal anyone made: keep it out of the queue.
-    proposals = [p for p in proposals if not (p.parent and statuses.get(p.id) == "undecided"
-                                              and statuses.get(p.parent) != "edited")]
     first: dict[str, float] = {}
     for p in proposals:
         first[p.dataset] = min(first.get(p.dataset, p.created), p.created)
