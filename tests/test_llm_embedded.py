@@ -62,7 +62,7 @@ def test_embedded_model_generates_stored_proposals_with_verdicts(tmp_path):
     assert {(p.variant, p.prompt_version) for p in props} == {("aware", PROMPT_VERSION["aware"])}
     assert {c.mode for d in report.datasets for c in d.calls} == {"json_object"}
     assert all(p.tokens_in > 0 and p.cost_usd == 0.0 for p in props)
-    assert not report.priced  # no price for a local model
+    assert report.priced and report.total("cost_usd") == 0.0  # the local model is priced at zero
     fields = set(store.load_meta("sample:news-topics/default").field_names)
     for prop in props:  # the enum keeps fields inside the dataset; content is the reviewer's job
         assert prop.valid or prop.errors
