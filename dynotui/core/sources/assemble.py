@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import itertools
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from dynotui.core.errors import DatasetError
 from dynotui.core.models import DatasetMeta, DatasetRef, Verdict
 from dynotui.core.sources.card import Card, card_configs, card_infos, card_list, plain
-from dynotui.core.sources.features import display_row, media_off, to_features
+from dynotui.core.sources.features import convert_row, display_row, media_off, to_features
 
 
 def light_datasets() -> None:
@@ -151,3 +151,19 @@ def wrap_load_error(exc: Exception, what: str, hint: str) -> DatasetError:
                             "holds only a header).", "Add rows, or pick another dataset.")
     first = plain(str(exc)) or type(exc).__name__
     return DatasetError(f"Cannot read {what}: {type(exc).__name__}: {first}", hint)
+
+
+def pick_split(dd: Any, ref: DatasetRef, split: str | None) -> str:
+    """The asked split, else train, else validation, else the first; a clear error if absent."""
+    split = split or ref.split or next((s for s in ("train", "validation") if s in dd),
+                                       next(iter(dd)))
+    if split not in dd:
+        raise DatasetError(f"{ref.key} has no split '{split}'.", f"Splits: {', '.join(dd)}.")
+    return split
+
+
+def stream_rows(dd: Any, split: str, limit: int | None) -> Iterator[dict[str, Any]]:
+    """At most `limit` rows of one streamed split, ClassLabel values as names."""
+    ds = resolve_streamed(dd[split])
+    for row in itertools.islice(ds, limit):
+        yield convert_row(row, ds.features)

@@ -10,10 +10,9 @@ from dynotui.core.errors import DatasetError
 from dynotui.core.models import DatasetEntry, DatasetMeta, DatasetRef
 from dynotui.core.sources.assemble import (build_meta, card_features, card_split_sizes,
                                            choose_splits, config_names, light_datasets,
-                                           pick_config,
+                                           pick_config, pick_split, stream_rows,
                                            resolve_streamed, take)
 from dynotui.core.sources.card import Card, parse_card, plain
-from dynotui.core.sources.features import convert_row
 
 SORTS = {"downloads": "downloads", "likes": "likes", "trending": "trending_score",
          "trending_score": "trending_score", "last_modified": "last_modified",
@@ -343,21 +342,6 @@ def iter_rows(ref: DatasetRef, split: str | None = None, limit: int | None = Non
         configs = config_names(card)
         config = pick_config(ref, configs)
         dd = _stream(ref, sha, card, configs, config, card_features(card, config))
-        split = split or ref.split or next((s for s in ("train", "validation") if s in dd),
-                                           next(iter(dd)))
-        if split not in dd:
-            raise DatasetError(f"{ref.key} has no split '{split}'.", f"Splits: {', '.join(dd)}.")
-        ds = resolve_streamed(dd[split])
-        iterator = iter(ds)
+        yield from stream_rows(dd, pick_split(dd, ref, split), limit)
     except Exception as exc:
         raise translate(exc, what) from exc
-    count = 0
-    while limit is None or count < limit:
-        try:
-            row = next(iterator)
-        except StopIteration:
-            return
-        except Exception as exc:
-            raise translate(exc, what) from exc
-        yield convert_row(row, ds.features)
-        count += 1

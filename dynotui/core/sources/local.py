@@ -12,11 +12,10 @@ from dynotui.core.errors import DatasetError
 from dynotui.core.models import DatasetEntry, DatasetMeta, DatasetRef
 from dynotui.core.sources.assemble import (build_meta, card_features, card_split_sizes,
                                            choose_splits, config_names, light_datasets,
-                                           pick_config,
+                                           pick_config, pick_split, stream_rows,
                                            resolve_streamed, take, wrap_load_error)
 from dynotui.core.sources.card import Card, card_list, parse_card, parse_yaml, split_front_matter
 from dynotui.core.sources.cardfeatures import card_feature_list
-from dynotui.core.sources.features import convert_row
 from dynotui.core.sources.filecheck import (COMPRESSED, TEXT_SUFFIXES, check_text, csv_options,
                                             data_suffix, explain_json_failure,
                                             json_object_splits)
@@ -149,22 +148,9 @@ def iter_rows(ref: DatasetRef, split: str | None = None, limit: int | None = Non
         raise
     except Exception as exc:
         raise _load_error(exc, path) from exc
-    split = split or ref.split or next((s for s in ("train", "validation") if s in dd), None) \
-        or next(iter(dd))
-    if split not in dd:
-        raise DatasetError(f"{ref.key} has no split '{split}'.", f"Splits: {', '.join(dd)}.")
+    split = pick_split(dd, ref, split)
     try:  # a bad line deep in a file fails here, mid-stream, not when opened
-        ds = resolve_streamed(dd[split])
-        features = ds.features
-        rows = iter(ds)
-        count = 0
-        while limit is None or count < limit:
-            try:
-                row = next(rows)
-            except StopIteration:
-                return
-            yield convert_row(row, features)
-            count += 1
+        yield from stream_rows(dd, split, limit)
     except DatasetError:
         raise
     except Exception as exc:
