@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "support"))
 
 from hubfleet import make_fleet, serve  # noqa: E402
 from hubserver import HubServer  # noqa: E402
@@ -31,7 +31,7 @@ def one_run(hub: HubServer, base: Path, name: str, concurrency: int) -> tuple[fl
     from huggingface_hub import HfFileSystem
 
     from dynotui.config import load_settings
-    from dynotui.core.crawl import crawl
+    from dynotui.core.growth.crawl import crawl
     from dynotui.core.store import Store
 
     HfFileSystem.clear_instance_cache()
@@ -53,7 +53,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=None,
                         help="default: dynotui's default (8)")
     args = parser.parse_args()
-    from dynotui.core.crawl import CONCURRENCY
+    from dynotui.core.growth.crawl import CONCURRENCY
 
     concurrency = args.concurrency or CONCURRENCY
     fleet = make_fleet(args.datasets, seed=3, ok_weight=10**6)  # all pass: each is opened

@@ -48,7 +48,7 @@ def main() -> int:
     from dynotui.core.embed.select import random_pick
     from dynotui.core.embed.workspace import embed_workspace
     from dynotui.core.store import Store
-    from dynotui.core.tasklist import import_tasks
+    from dynotui.core.generation.tasklist import import_tasks
 
     with tempfile.TemporaryDirectory(prefix="dynotui-bench-embed-") as tmp:
         store = Store(tmp, annotator="bench")

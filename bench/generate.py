@@ -18,15 +18,15 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "support")]
 
 from llmserver import LLMServer  # noqa: E402
 
 from dynotui.config import load_settings  # noqa: E402
-from dynotui.core.generate import run_generation  # noqa: E402
+from dynotui.core.generation.run import run_generation  # noqa: E402
 from dynotui.core.llm.openai_compat import OpenAICompatClient  # noqa: E402
 from dynotui.core.models import DatasetMeta, DatasetRef, Feature  # noqa: E402
-from dynotui.core.prompts import VARIANTS, build_prompt, prompt_fields, response_schema  # noqa: E402
+from dynotui.core.generation.prompts import VARIANTS, build_prompt, prompt_fields, response_schema  # noqa: E402
 
 SHAPES = [
     (["question", "context", "answer"], None),

@@ -14,7 +14,7 @@ from dynotui import __version__
 from dynotui.core.errors import DynoError
 
 COMMANDS = ["datasets", "show", "generate", "decide", "import_tasks", "stats", "export",
-            "similar", "crawl", "batch", "serve"]
+            "similar", "crawl", "batch", "serve", "proposals", "agreement", "sync"]
 
 
 def common_parser(for_command: bool = False) -> argparse.ArgumentParser:

@@ -70,7 +70,7 @@ def ingest_lines(report) -> list[str]:
 
 
 def _write(args, store, settings) -> tuple[dict, list[str]]:
-    from dynotui.core.batch import write_requests
+    from dynotui.core.growth.batch import write_requests
 
     variants = tuple(args.variant) if args.variant else None
     report = write_requests(store, settings, args.out, variants=variants, force=args.force,
@@ -91,8 +91,8 @@ def run(args: argparse.Namespace) -> int:
     from dynotui.tui.render import visible
 
     from dynotui.commands._util import console, open_store, print_json, settings_from
-    from dynotui.core import batchapi
-    from dynotui.core.batch import ingest
+    from dynotui.core.growth import batchapi
+    from dynotui.core.growth.batch import ingest
 
     settings = settings_from(args)
     store = open_store(args)

@@ -65,12 +65,12 @@ def run(args: argparse.Namespace) -> int:
     from dynotui.tui.render import visible
 
     from dynotui.commands._util import console, open_store, print_json, settings_from
-    from dynotui.core.crawl import crawl
+    from dynotui.core.growth.crawl import crawl
 
     settings = settings_from(args)
     store = open_store(args)
     if args.stages:
-        from dynotui.core.crawllog import stage_line, stage_summaries
+        from dynotui.core.growth.log import stage_line, stage_summaries
 
         stages = stage_summaries(store.workspace)
         if args.json:

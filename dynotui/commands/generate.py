@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     from dynotui.commands._util import console, open_store, print_json, settings_from
     from dynotui.commands.show import safe
     from dynotui.core.errors import ConfigError
-    from dynotui.core.prompts import VARIANTS
+    from dynotui.core.generation.prompts import VARIANTS
 
     settings = settings_from(args)
     if args.concurrency is not None:
@@ -103,12 +103,12 @@ def run(args: argparse.Namespace) -> int:
     if args.dry_run:
         return _dry_run(args, refs, store, settings, variants)
     if args.queued:
-        from dynotui.core.batch import queued_metas
+        from dynotui.core.growth.batch import queued_metas
 
         refs += queued_metas(store)[0]
     report = _with_progress(refs, store, settings, variants, args.force)
     if args.queued:  # queued datasets now generated for every variant leave the crawl queue
-        from dynotui.core.growth import settle_queue
+        from dynotui.core.growth.queue import settle_queue
 
         settle_queue(store)
     if args.json:
@@ -125,12 +125,12 @@ def _dry_run(args, refs, store, settings, variants) -> int:
 
     from dynotui.commands._util import console, print_json
     from dynotui.commands.show import safe
-    from dynotui.core.generate import estimate
+    from dynotui.core.generation.run import estimate
     from dynotui.core.sources import load_meta
 
     metas = [load_meta(ref, settings.sample_rows, settings) for ref in refs]
     if args.queued:
-        from dynotui.core.batch import queued_metas
+        from dynotui.core.growth.batch import queued_metas
 
         metas += queued_metas(store)[0]
     est = estimate(metas, settings, variants, store=store, force=args.force)
@@ -146,7 +146,7 @@ def _with_progress(refs, store, settings, variants, force: bool):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from dynotui.commands._util import console
-    from dynotui.core.generate import generate
+    from dynotui.core.generation.run import generate
 
     err = console(stderr=True)
     bar = Progress(TextColumn("{task.description}", markup=False), BarColumn(),

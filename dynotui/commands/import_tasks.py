@@ -25,7 +25,7 @@ def register(sub, common) -> None:
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from dynotui.core.tasklist import import_tasks
+    from dynotui.core.generation.tasklist import import_tasks
 
     store = open_store(args)
     report = import_tasks(store, args.file, args.source)

@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
         f"cost ${data['cost_usd']:.4f}",
         f"stages      {len(data['stages'])}; generations cached {data['generations']}",
     ]
-    from dynotui.core.crawllog import stage_line
+    from dynotui.core.growth.log import stage_line
 
     lines += ["  " + stage_line(s) for s in data.get("crawl_stages", [])]  # dynotui crawl's stages
     for line in lines:

@@ -98,6 +98,6 @@ def compute(store, annotator: str | None = None, near: bool = False,
 
 def _crawl_stages(store: Any) -> list[dict[str, Any]]:
     """Per crawl stage: date, query, seen, skipped by reason, queued, generated (crawllog.py)."""
-    from dynotui.core.crawllog import stage_summaries
+    from dynotui.core.growth.log import stage_summaries
 
     return stage_summaries(store.workspace)

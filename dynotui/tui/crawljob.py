@@ -170,7 +170,7 @@ class CrawlRunner(Widget):
     @work(thread=True, group="crawl", exit_on_error=False)
     def _crawl(self, search: str | None, task: str | None, limit: int,
                cancel: threading.Event) -> None:
-        from dynotui.core.crawl import crawl
+        from dynotui.core.growth.crawl import crawl
 
         app = self.app
         try:
@@ -279,7 +279,7 @@ def generate_queued(app: Any) -> None:
 
 
 def _generate_queued(app: Any, cancel: threading.Event) -> None:
-    from dynotui.core.growth import generate_queued as run
+    from dynotui.core.growth.queue import generate_queued as run
 
     def on_progress(event: Any) -> None:
         label = f"{event.dataset} {event.variant}: {event.status} · {event.kept} kept"

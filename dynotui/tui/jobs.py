@@ -53,7 +53,7 @@ def generate(store: Any, settings: Any, refs: list[DatasetRef], force: bool,
              progress: Callable[[int, int, int, float, str], None],
              cancel: threading.Event) -> Any:
     """Run the core generation for `refs`, reporting tokens and cost as answers arrive."""
-    from dynotui.core.generate import generate as run
+    from dynotui.core.generation.run import generate as run
 
     def on_progress(event: Any) -> None:  # sums for the run so far, after each call
         label = f"{event.dataset} {event.variant}: {event.status} · {event.kept} kept"

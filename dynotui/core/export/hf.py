@@ -141,7 +141,7 @@ def push_folder(folder: Path, repo: str, private: bool = False) -> str:
     """
     from huggingface_hub.errors import HfHubHTTPError
 
-    from dynotui.core.sources.hub import api as hub_api
+    from dynotui.core.sources.hubclient import api as hub_api
 
     api = hub_api()  # endpoint, token and offline mode as the environment says now
     try:

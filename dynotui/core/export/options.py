@@ -33,7 +33,7 @@ class ExportOptions:
     diverse: int | None = None  # K tasks chosen for diverse instruction embeddings
     max_per_dataset: int | None = None
     embed_model: str | None = None  # settings.embed_model; None: all-MiniLM-L6-v2
-    # continual-learning stages (dynotui.core.replay): stage K's tasks + N replayed earlier ones
+    # continual-learning stages (dynotui.core.export.replay): stage K's tasks + N replayed earlier ones
     stage: int | None = None
     replay: int | None = None
     replay_by: str = "diverse"  # diverse | similar | random

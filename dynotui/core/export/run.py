@@ -171,7 +171,7 @@ def run_export(store: Any, options: ExportOptions,
     report = ExportReport(format=options.format)
     tasks = filter_datasets(store.accepted(options.policy, options.annotator), options.datasets)
     tasks = select_tasks(tasks, options, workspace=getattr(store, "workspace", None))
-    from dynotui.core.replay import apply_to_export
+    from dynotui.core.export.replay import apply_to_export
 
     tasks, marks = apply_to_export(store, tasks, options)
     if not tasks:

@@ -105,7 +105,7 @@ class FileWriter:
         """A fast writer of (input, output) for one task."""
         encode, write = line_encoder(self.fmt, info), self._fh.write
         if info.stage is not None:  # every row of a staged export says its stage and replay
-            from dynotui.core.replay import Mark, with_stage
+            from dynotui.core.export.replay import Mark, with_stage
 
             encode = with_stage(encode, Mark(info.stage, bool(info.replay)))
         if self.as_list:

@@ -18,7 +18,7 @@ from typing import Any
 
 from dynotui.core.errors import LLMError
 from dynotui.core.llm.answer import MODES, Answer, LLMUnavailable
-from dynotui.core.parse import clean_text
+from dynotui.core.generation.parse import clean_text
 from dynotui.core.sources.card import plain
 
 RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}

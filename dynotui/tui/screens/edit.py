@@ -141,7 +141,7 @@ class EditScreen(Screen[Task | None]):
         task = self.task()
         verdicts = []
         if self.meta is not None:
-            from dynotui.core.validate import check_item
+            from dynotui.core.generation.validate import check_item
 
             verdicts = check_item(task.to_dict(), self.meta, set(), set()).verdicts
         box = self.query_one("#edit-verdicts", Static)

@@ -79,7 +79,7 @@ def stats_renderable(data: dict[str, Any]) -> Group:
         parts.append(render.join(("Failed checks: ", "bold"), (", ".join(
             f"{k} {v}" for k, v in data["verdicts"].items()), "")))
     if data.get("crawl_stages"):  # the growth stages `dynotui crawl` recorded
-        from dynotui.core.crawllog import stage_line
+        from dynotui.core.growth.log import stage_line
 
         parts.append(Text("Crawl stages", style="bold"))
         for stage in data["crawl_stages"]:  # Text(end="") would join lines; textual counts "\n"

@@ -1,0 +1,1 @@
+"""Proposing tasks: prompts and demonstrations, parsing, checks, the run, reports, task lists."""
