@@ -73,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
             from dynotui.tui.app import run_app
 
             return run_app(args) or 0
+        from dynotui.config import load_settings
+
+        load_settings()  # the whole config file checked before any work is done or paid for
         return args.func(args) or 0
     except DynoError as exc:
         from dynotui.commands._util import safe

@@ -2,16 +2,20 @@
 
 File: $DYNOTUI_CONFIG, else $XDG_CONFIG_HOME/dynotui/config.toml (~/.config/dynotui/config.toml).
 API keys come from the environment or this file and are never written anywhere else.
+The whole file is checked against the typed settings below before any command does work:
+a value of the wrong shape is a ConfigError naming the file and the key, never a traceback
+later (or an LLM call paid for before a price table turns out unusable).
 """
 
 from __future__ import annotations
 
 import getpass
+import math
 import os
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from dynotui.core.errors import ConfigError
 
@@ -80,47 +84,167 @@ def login_name() -> str:
         return "annotator"
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"Config file {path} is not valid TOML: {exc}",
-                          "Fix the file or point DYNOTUI_CONFIG at another one.") from exc
-    except OSError as exc:
-        raise ConfigError(f"Cannot read config file {path}: {exc.strerror}") from exc
+# -- checking values: each checker returns the typed value or raises _Wrong(what is wrong) --
+class _Wrong(Exception):
+    def __init__(self, problem: str, hint: str = "") -> None:
+        super().__init__(problem)
+        self.problem, self.hint = problem, hint
 
 
-# Lower bounds of numeric settings; a value below is a mistake, not a choice.
-_MINIMUM = {"sample_rows": 1, "concurrency": 1, "retries": 0, "timeout": 0.001,
-            "max_tokens": 1, "temperature": 0.0, "near_duplicate": 0.0}
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _check(key: str, value: Any, default: Any) -> Any:
-    """The value if it has the default's type (ints pass as floats) and a sane range."""
-    name = key.rsplit(".", 1)[-1]
-    want = str if default is None or isinstance(default, Path) else type(default)
-    if want is float and isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
-    if not isinstance(value, want) or isinstance(value, bool) != (want is bool):
-        kind = {str: "a string", int: "a whole number", float: "a number", list: "a list",
-                dict: "a table", bool: "true or false"}.get(want, want.__name__)
-        raise ConfigError(f"Setting '{key}' in the config file must be {kind}, not {value!r}.")
-    low = _MINIMUM.get(name)
-    if low is not None and value < low or name == "near_duplicate" and value > 1:
-        raise ConfigError(f"Setting '{key}' in the config file is out of range: {value!r}.",
-                          "near_duplicate is a cosine between 0 and 1; counts and timeouts "
-                          "must be positive.")
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _Wrong(f"must be a string, not {_shown(value)}")
+    if "\x00" in value:
+        raise _Wrong("must not contain a NUL character")
     return value
 
 
-def _apply(obj: Any, data: dict[str, Any], where: str) -> None:
-    names = {f.name for f in fields(obj)}
+def _path(value: Any) -> Path:
+    return Path(_text(value)).expanduser()
+
+
+def _whole(low: int, high: int) -> Callable[[Any], int]:
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _Wrong(f"must be a whole number, not {_shown(value)}")
+        if not low <= value <= high:
+            raise _Wrong(f"is out of range: {value} (allowed {low} to {high:,})")
+        return value
+    return check
+
+
+def _number(low: float, high: float) -> Callable[[Any], float]:
+    def check(value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise _Wrong(f"must be a number, not {_shown(value)}")
+        if not math.isfinite(value):
+            raise _Wrong(f"must be a finite number, not {value}")
+        if not low <= value <= high:
+            raise _Wrong(f"is out of range: {value} (allowed {low:g} to {high:g})")
+        return float(value)
+    return check
+
+
+def _texts(value: Any) -> list[str]:
+    if not isinstance(value, list):
+        raise _Wrong(f"must be a list of strings, not {_shown(value)}",
+                     'Write it as a list, e.g. ["first", "second"].')
+    for i, item in enumerate(value):
+        if not isinstance(item, str):
+            raise _Wrong(f"must be a list of strings; item {i + 1} is {_shown(item)}",
+                         "Put each entry in quotes.")
+    return [_text(item) for item in value]
+
+
+def _keymap(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise _Wrong(f"must be a table of binding id = keys, not {_shown(value)}",
+                     'Write it as [keymap] then lines like "review.accept" = "a,y".')
+    for key, keys in value.items():
+        if not isinstance(keys, str):
+            raise _Wrong(f"{key}: must be a string of keys, not {_shown(keys)}",
+                         'Write keys as a string, e.g. "review.accept" = "a,y".')
+    return {_text(k): _text(v) for k, v in value.items()}
+
+
+_PRICE_HINT = ('Write prices as [llm.prices] lines of "model" = [input, output], USD per million '
+               'tokens, e.g. "gpt-4o-mini" = [0.15, 0.6].')
+
+
+def _prices(value: Any) -> dict[str, list[float]]:
+    if not isinstance(value, dict):
+        raise _Wrong(f"must be a table of model = [input, output], not {_shown(value)}",
+                     _PRICE_HINT)
+    out = {}
+    price = _number(0.0, 1e6)
+    for model, pair in value.items():
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise _Wrong(f"{model}: must be a pair of numbers [input, output], not "
+                         f"{_shown(pair)}", _PRICE_HINT)
+        try:
+            out[model] = [price(pair[0]), price(pair[1])]
+        except _Wrong as wrong:
+            raise _Wrong(f"{model}: the price {wrong.problem}", _PRICE_HINT) from None
+    return out
+
+
+_SETTINGS: dict[str, Callable[[Any], Any]] = {
+    "workspace": _path, "annotator": _text, "theme": _text, "keymap": _keymap,
+    "reject_reasons": _texts, "license_deny": _texts, "license_allow": _texts,
+    "sample_rows": _whole(1, 1_000_000), "embed_model": _text,
+    "near_duplicate": _number(0.0, 1.0),
+}
+_LLM: dict[str, Callable[[Any], Any]] = {
+    "base_url": _text, "api_key": _text, "model": _text, "temperature": _number(0.0, 2.0),
+    "max_tokens": _whole(1, 10_000_000), "timeout": _number(0.001, 86_400.0),
+    "concurrency": _whole(1, 4096), "retries": _whole(0, 100), "prices": _prices,
+}
+
+
+# -- reading the file -----------------------------------------------------------------------
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the config file: {exc.strerror}.",
+                          "Fix its permissions or point DYNOTUI_CONFIG at another file.") from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise ConfigError(f"{path}: line {line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}).",
+                          "Save the file as UTF-8.") from exc
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}.",
+                          "Fix the file or point DYNOTUI_CONFIG at another one.") from exc
+    except RecursionError as exc:
+        raise ConfigError(f"{path}: not valid TOML: nested too deeply.",
+                          "Fix the file or point DYNOTUI_CONFIG at another one.") from exc
+
+
+def _unknown_hint(key: str, where: str, spec: dict[str, Any]) -> str:
+    if not where and key in _LLM:
+        return f"'{key}' belongs in the [llm] table: move it below a line [llm]."
+    if where and key in _SETTINGS:
+        return f"'{key}' is a top-level setting: move it above the [llm] line."
+    extra = " (and the [llm] table)" if not where else ""
+    return f"Known settings{' in [llm]' if where else ''}{extra}: {', '.join(sorted(spec))}."
+
+
+def _checked(path: Path, data: dict[str, Any], spec: dict[str, Callable[[Any], Any]],
+             where: str) -> dict[str, Any]:
+    out = {}
     for key, value in data.items():
-        if key not in names or key in ("llm", "config_path"):
-            raise ConfigError(f"Unknown setting '{where}{key}' in the config file.",
-                              f"Known settings: {', '.join(sorted(names - {'config_path'}))}.")
-        setattr(obj, key, _check(where + key, value, getattr(obj, key)))
+        if key not in spec:
+            raise ConfigError(f"{path}: {where}{key}: unknown setting.",
+                              _unknown_hint(key, where, spec))
+        try:
+            out[key] = spec[key](value)
+        except _Wrong as wrong:
+            raise ConfigError(f"{path}: {where}{key}: {wrong.problem}.",
+                              wrong.hint or f"Fix '{where}{key}' in {path} (see README, "
+                              "Configuration).") from None
+    return out
+
+
+def read_config(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(top-level settings, [llm] settings) of a config file, every value checked and typed."""
+    data = _read_toml(path)
+    llm = data.pop("llm", {})
+    if isinstance(llm, list):
+        raise ConfigError(f"{path}: llm: must be one [llm] table, not an array of tables "
+                          "([[llm]]).", "Write [llm] (single brackets) once.")
+    if not isinstance(llm, dict):
+        raise ConfigError(f"{path}: llm: must be a table, not {_shown(llm)}.",
+                          'Write the LLM settings under [llm], e.g. [llm] then model = "gpt-4o-mini".')
+    return _checked(path, data, _SETTINGS, ""), _checked(path, llm, _LLM, "llm.")
 
 
 def load_settings(workspace: str | Path | None = None, annotator: str | None = None,
@@ -130,14 +254,14 @@ def load_settings(workspace: str | Path | None = None, annotator: str | None = N
     settings = Settings(workspace=default_workspace(), annotator=login_name())
     path = Path(env["DYNOTUI_CONFIG"]) if env.get("DYNOTUI_CONFIG") else config_dir() / "config.toml"
     if path.exists() or env.get("DYNOTUI_CONFIG"):
-        data = _read_toml(path)
-        llm = data.pop("llm", {}) or {}
-        _apply(settings, data, "")
-        prices = {**settings.llm.prices, **(llm.pop("prices", None) or {})}  # add to defaults
-        _apply(settings.llm, llm, "llm.")
+        top, llm = read_config(path)
+        for key, value in top.items():
+            setattr(settings, key, value)
+        prices = {**settings.llm.prices, **llm.pop("prices", {})}  # add to the defaults
+        for key, value in llm.items():
+            setattr(settings.llm, key, value)
         settings.llm.prices = prices
         settings.config_path = path
-    settings.workspace = Path(settings.workspace).expanduser()
     if env.get("DYNOTUI_WORKSPACE"):
         settings.workspace = Path(env["DYNOTUI_WORKSPACE"]).expanduser()
     settings.annotator = env.get("DYNOTUI_ANNOTATOR") or settings.annotator
