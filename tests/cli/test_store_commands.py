@@ -184,3 +184,31 @@ def test_given_markup_in_names_when_stats_printed_then_shown_as_text(tmp_path, c
                                       task=Task("Do it now please.", ["a"], "b"))])
     code, out, _ = run(capsys, "stats", "--workspace", str(ws))
     assert code == 0 and "[@click=app.quit]m[/]" in out and "local:[bold red]x[/]" in out
+
+
+def test_given_crawled_default_config_when_importing_then_fields_are_checked(tmp_path, capsys):
+    # the crawl stores a dataset without configs under `default`; the release names it bare
+    ws = tmp_path / "ws"
+    store = Store(ws)
+    store.save_meta(DatasetMeta(ref=DatasetRef("hub", "org/reviews", "default"), name="org/reviews",
+                                features=[Feature("text", "string"), Feature("stars", "int64")]))
+    store.save_meta(DatasetMeta(ref=DatasetRef("hub", "org/single", "only"), name="org/single",
+                                features=[Feature("question", "string")]))
+    tasks = [{"task_name": "org/reviews", "instruction": "Rate the review from one to five.",
+              "input_fields": ["text"], "output_field": ["stars"]},
+             {"task_name": "org/reviews", "instruction": "Write the review's title for it.",
+              "input_fields": ["text"], "output_field": ["title"]},
+             {"task_name": "org/single", "instruction": "Answer the question in one word.",
+              "input_fields": ["question"], "output_field": ["answer"]},
+             {"task_name": "org/uncached", "instruction": "Answer the question in one word.",
+              "input_fields": ["question"], "output_field": ["answer"]}]
+    path = tmp_path / "tasks.json"
+    path.write_text(json.dumps(tasks))
+    code, out, _ = run(capsys, "import-tasks", str(path), "--workspace", str(ws), "--json")
+    assert code == 0 and json.loads(out)["validated_with_meta"] == 3
+    props = {(p.task_name, p.task.output_field): p for p in Store(ws).proposals()}
+    assert props[("org/reviews", "stars")].valid
+    assert [v.rule for v in props[("org/reviews", "title")].errors] == ["unknown_field"]
+    assert [v.rule for v in props[("org/single", "answer")].errors] == ["unknown_field"]
+    assert props[("org/uncached", "answer")].valid  # nothing cached: fields not checked
+    assert props[("org/reviews", "stars")].config is None  # the id stays as the release names it

@@ -118,6 +118,19 @@ def _verdicts(entry: dict, task: Task, meta: DatasetMeta | None, ref: DatasetRef
     return [v for v in checked.verdicts if v.rule not in drop and v.rule != "duplicate"]
 
 
+def meta_for(metas: dict[str, DatasetMeta], ref: DatasetRef) -> DatasetMeta | None:
+    """The cached metadata of `ref`. A task name without a config names the dataset's default
+    config, which the crawl and `show` store under `default` (or the one config the dataset has)."""
+    meta = metas.get(ref.key)
+    if meta is not None or ref.config is not None:
+        return meta
+    meta = metas.get(f"{ref.id}/default")
+    if meta is not None:
+        return meta
+    only = [m for m in metas.values() if m.ref.id == ref.id]
+    return only[0] if len(only) == 1 else None
+
+
 def build_proposals(entries: list[Any], source_name: str, store=None
                     ) -> tuple[list[Proposal], ImportReport]:
     report = ImportReport(entries=len(entries))
@@ -137,7 +150,7 @@ def build_proposals(entries: list[Any], source_name: str, store=None
         name = str(entry["task_name"]).strip()
         dataset, config = mapping[name]
         ref = DatasetRef(SOURCE, dataset, config)
-        meta = metas.get(ref.key)
+        meta = meta_for(metas, ref)
         prop = Proposal(dataset=ref.id, config=config, task=_task(entry), variant="import",
                         source=f"import:{source_name}", task_name=name,
                         raw_answer=json.dumps(entry, ensure_ascii=False),
