@@ -111,6 +111,7 @@ class DatasetMeta:
     license: list[str] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
     task_categories: list[str] = field(default_factory=list)
+    task_ids: list[str] = field(default_factory=list)  # the card's, e.g. extractive-qa
     features: list[Feature] = field(default_factory=list)
     configs: list[str] = field(default_factory=list)
     splits: dict[str, int | None] = field(default_factory=dict)

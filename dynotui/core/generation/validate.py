@@ -23,6 +23,8 @@ from typing import Any
 from dynotui.core.instances import ANSWER_KEYS
 from dynotui.core.models import DatasetMeta, Feature, Judged, Task, Verdict, content_hash
 from dynotui.core.generation.parse import TASK_KEYS, parse_answer, reason_rule  # noqa: F401 (public API)
+from dynotui.core.generation.checks import action_mismatch, asks_for_label, demo_copy, is_demo_copy
+from dynotui.core.generation.fieldkinds import profile_values
 from dynotui.core.generation.prompts import MAX_TASKS, demo_instructions, is_id_field
 
 RULES = {
@@ -41,7 +43,8 @@ RULES = {
     "non_scalar_output": "the output is a dict, nested list or media",
     "single_valued_output": "the output field has one value in all samples",
     "label_imbalance": "few labels and the top label dominates the samples",
-    "copies_demonstration": "the instruction copies one of the prompt's demonstrations",
+    "copies_demonstration": "the instruction copies one of the prompt's demonstrations, "
+                            "verbatim or adapted (borrowing words the dataset does not have)",
     # warnings
     "metadata_output": "the output is metadata (license, path, repository, size, url, id)",
     "list_output": "the output is a list, rendered as 'a, b, c' (answer lists: the first)",
@@ -53,6 +56,10 @@ RULES = {
     "more_than_three": "the answer proposed more tasks than asked for",
     "resembles_demonstration": "the instruction is a near-copy of a demonstration",
     "label_space": "labels appended to the instruction",
+    "label_not_asked": "the output has few labels but the instruction does not ask for one",
+    "action_mismatch": "the instruction names an action (summary, question, title, translate) "
+                       "that the output field's kind does not fit",
+    "template_instruction": "the model's wording failed the checks: the skeleton's template is used",
 }
 MIN_LABEL_ROWS = 10
 MAX_LABELS = 10
@@ -97,6 +104,18 @@ def _close_to_demo(key: str) -> bool:
         if matcher.real_quick_ratio() >= NEAR_DEMO and matcher.quick_ratio() >= NEAR_DEMO \
                 and matcher.ratio() >= NEAR_DEMO:
             return True
+    return False
+
+
+def _adapted(instruction: str, meta: DatasetMeta, verdicts: list[Verdict]) -> bool:
+    """An adapted copy: close to a demonstration in words, and borrowing its distinctive
+    words that the dataset does not have ('safety tip for hikers' -> 'for students')."""
+    if is_demo_copy(instruction, meta):
+        ratio, lent = demo_copy(instruction, meta)
+        verdicts.append(_err("copies_demonstration", f"the instruction adapts a demonstration "
+                                                     f"({ratio:.0%} alike; borrows "
+                                                     f"{', '.join(lent[:4])})"))
+        return True
     return False
 
 
@@ -220,6 +239,11 @@ def _label_step(task: Task, feature: Feature, values: list[Any], verdicts: list[
     labels = list(names) if names and len(names) <= MAX_LABELS else _label_order(list(counts))
     if not all(0 < len(x) <= MAX_LABEL_CHARS and "\n" not in x for x in labels):
         return task
+    if not asks_for_label(task.instruction, task.output_field, labels):
+        verdicts.append(_warn("label_not_asked", f"'{feature.name}' has {len(labels)} labels, but "
+                                                 "the instruction does not ask for one "
+                                                 "(labels not appended)"))
+        return task
     if "answers must be one of" in task.instruction.lower():
         return task
     sep = "; " if any("," in x for x in labels) else ", "
@@ -252,6 +276,8 @@ def check_item(item: Any, meta: DatasetMeta, seen: set[str], existing_ids: set[s
     seen.add(key)
     if key and key in _DEMOS:
         verdicts.append(_err("copies_demonstration", "the instruction copies a demonstration"))
+    elif key and _adapted(task.instruction, meta, verdicts):
+        pass
     elif key and _close_to_demo(key):
         verdicts.append(_warn("resembles_demonstration",
                               "the instruction is a near-copy of a demonstration"))
@@ -278,6 +304,9 @@ def _check_output(task: Task, feature: Feature, meta: DatasetMeta, verdicts: lis
     if (_tokens(feature.name) & _META_TOKENS) or (
             strings and sum(bool(_URLISH.match(v)) for v in strings) * 2 > len(strings)):
         verdicts.append(_warn("metadata_output", f"'{feature.name}' looks like metadata, not content"))
+    why = action_mismatch(task.instruction, profile_values(feature, values))
+    if why:
+        verdicts.append(_warn("action_mismatch", why))
     if values and len(filled) * 2 < len(values):
         verdicts.append(_warn("sparse_output", f"'{feature.name}' is empty in "
                                                f"{len(values) - len(filled)} of {len(values)} samples"))

@@ -130,7 +130,7 @@ def build_meta(ref: DatasetRef, name: str, card: Card | None, features: Any,
         summary=card.summary if card else "", card=card.text if card else "",
         field_descriptions=descriptions,
         license=card_list(data, "license"), languages=card_list(data, "language"),
-        task_categories=card_list(data, "task_categories"),
+        task_categories=card_list(data, "task_categories"), task_ids=card_list(data, "task_ids"),
         features=to_features(features, descriptions),
         configs=configs, splits=splits, revision=revision, website=website,
         rows=rows, truncated=truncated)

@@ -195,7 +195,8 @@ def test_soft_signs_are_warnings():
     assert rules == ["id_input", "input_fields_text", "short_instruction"]
     assert checked.valid
     many = [{**TASK, "instruction": f"Task number {i} for the reviews."} for i in range(4)]
-    assert [v.rule for v in validate_tasks(many, reviews_meta())[3].warnings] == ["more_than_three"]
+    assert [v.rule for v in validate_tasks(many, reviews_meta())[3].warnings] == [
+        "more_than_three", "label_not_asked"]
 
 
 def test_released_format_with_output_in_a_list_is_read():
