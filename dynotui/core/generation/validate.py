@@ -45,6 +45,7 @@ RULES = {
     "label_imbalance": "few labels and the top label dominates the samples",
     "copies_demonstration": "the instruction copies one of the prompt's demonstrations, "
                             "verbatim or adapted (borrowing words the dataset does not have)",
+    "ambiguous_target": "the same input has different outputs among the sample rows",
     # warnings
     "metadata_output": "the output is metadata (license, path, repository, size, url, id)",
     "list_output": "the output is a list, rendered as 'a, b, c' (answer lists: the first)",
@@ -290,11 +291,32 @@ def check_item(item: Any, meta: DatasetMeta, seen: set[str], existing_ids: set[s
             verdicts.append(_warn("id_input", f"'{name}' looks like an identifier"))
     feature = meta.feature_map.get(task.output_field)
     if feature is not None:
+        if task.input_fields and all(n in names for n in task.input_fields):
+            _check_ambiguous(task, meta, verdicts)
         task = _check_output(task, feature, meta, verdicts)
     tid = content_hash(meta.ref.id, meta.ref.config, meta.revision, task)
     if task.instruction and tid in existing_ids:
         verdicts.append(_err("duplicate", "the same task is already in the workspace"))
     return Checked(task, verdicts, item)
+
+
+def _check_ambiguous(task: Task, meta: DatasetMeta, verdicts: list[Verdict]) -> None:
+    """The inputs must decide the output: one input seen with two outputs cannot be learned
+    (NLI with the premise alone). Rows with every input empty are left aside."""
+    outputs: dict[str, set[str]] = {}
+    for row in meta.sample_rows():
+        values = [row.get(n) for n in task.input_fields]
+        if all(_empty(v) for v in values):
+            continue
+        key = repr([str(v).strip() for v in values])
+        outputs.setdefault(key, set()).add(str(row.get(task.output_field)))
+    clashes = [k for k, outs in outputs.items() if len(outs) > 1]
+    if clashes:
+        rows = sum(len(outputs[k]) for k in clashes)
+        verdicts.append(_err("ambiguous_target",
+                             f"{len(clashes)} input(s) of the samples have {rows} different "
+                             f"'{task.output_field}' values: the inputs "
+                             f"({', '.join(task.input_fields)}) do not decide the output"))
 
 
 def _check_output(task: Task, feature: Feature, meta: DatasetMeta, verdicts: list[Verdict]) -> Task:

@@ -214,3 +214,25 @@ def test_check_answer_turns_a_parse_failure_into_one_record():
 
 def test_every_rule_is_described():
     assert all(RULES[name] for name in RULES)
+
+
+def test_an_input_with_two_outputs_is_ambiguous():
+    # given NLI rows: each premise appears with several hypotheses and labels
+    rows = [{"premise": f"premise {i // 3}", "hypothesis": f"hypothesis {i}",
+             "label": ["entailment", "neutral", "contradiction"][i % 3]} for i in range(12)]
+    meta = meta_with([Feature("premise", "string"), Feature("hypothesis", "string"),
+                      Feature("label", "string")], rows)
+    nli = {"instruction": "Does the premise entail the hypothesis? Answer with the label.",
+           "output_field": "label"}
+    premise_only, both = validate_tasks([{**nli, "input_fields": ["premise"]},
+                                         {**nli, "input_fields": ["premise", "hypothesis"],
+                                          "instruction": nli["instruction"] + " Be brief."}], meta)
+    assert [v.rule for v in premise_only.errors] == ["ambiguous_target"]
+    assert "4 input(s)" in premise_only.errors[0].reason
+    assert "ambiguous_target" not in [v.rule for v in both.verdicts]
+
+
+def test_a_repeated_input_with_the_same_output_is_not_ambiguous():
+    rows = [{"text": f"text {i % 5}", "label": f"label {i % 5}"} for i in range(20)]
+    meta = meta_with([Feature("text", "string"), Feature("label", "string")], rows)
+    assert "ambiguous_target" not in _rules([TASK], meta)[0]
