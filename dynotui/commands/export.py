@@ -10,7 +10,7 @@ FORMAT_HELP = ("alpaca (JSON list), jsonl, sharegpt, messages (OpenAI chat JSONL
 
 
 def register(sub, common: argparse.ArgumentParser) -> None:
-    from dynotui.core.export.options import FORMATS, POLICIES
+    from dynotui.core.export.options import FORMATS, POLICIES, STYLES
 
     p = sub.add_parser("export", parents=[common], help="write accepted tasks as training data",
                        description="Apply the accepted tasks to their datasets' rows and write "
@@ -22,6 +22,11 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("--format", "-f", required=True, choices=FORMATS, help=FORMAT_HELP)
     p.add_argument("--out", "-o", required=True, metavar="PATH",
                    help="file (or folder for superni/hf); written atomically")
+    p.add_argument("--style", default="clean", choices=STYLES,
+                   help="instance style: clean (default: the Dynosaur rules, values stripped, "
+                        "duplicates dropped) or dynosaur (the released pipeline's instances "
+                        "byte for byte: its row sample, label space and dropped tasks; no "
+                        "dedupe). README, Export formats, compares them")
     p.add_argument("--policy", default="any", choices=POLICIES,
                    help="how several annotators' decisions combine (default: any)")
     p.add_argument("--dataset", action="append", default=[], metavar="D",
@@ -61,7 +66,7 @@ def options_from(args: argparse.Namespace):
     from dynotui.core.export import ExportOptions
 
     return ExportOptions(
-        format=args.format, out=args.out, policy=args.policy,
+        format=args.format, out=args.out, policy=args.policy, style=args.style,
         annotator=getattr(args, "annotator", None), datasets=list(args.dataset),
         per_task=args.per_task, seed=args.seed, max_input=args.max_input,
         max_output=args.max_output, held_out=args.held_out, dedupe=not args.no_dedupe,
@@ -85,6 +90,8 @@ def _summary(report) -> list[str]:
         lines.append("  nothing written: what was at --out is left as it was")
     for reason, n in sorted(report.skipped.items(), key=lambda kv: -kv[1]):
         lines.append(f"  skipped {n:,}: {reason}")
+    for rule, n in sorted(report.tasks_dropped.items(), key=lambda kv: -kv[1]):
+        lines.append(f"  tasks dropped {n:,}: {rule} (--json lists each task's reason)")
     if report.cut:
         lines.append(f"  cut to the length caps: {report.cut:,}")
     for key, why in sorted(report.failed_datasets.items()):

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from dynotui.core.errors import ExportError
+from dynotui.core.instances import STYLES
 
 FORMATS = ("alpaca", "jsonl", "sharegpt", "messages", "trl", "superni", "hf")
 FOLDER_FORMATS = ("superni", "hf")
@@ -18,6 +19,7 @@ class ExportOptions:
     format: str
     out: str
     policy: str = "any"
+    style: str = "clean"  # instance style: clean, or dynosaur (the released pipeline's rows)
     annotator: str | None = None
     datasets: list[str] = field(default_factory=list)  # DatasetRef id, key or name; empty: all
     per_task: int | None = None  # at most N instances per task, sampled with `seed`
@@ -45,6 +47,13 @@ class ExportOptions:
                               f"Use one of: {', '.join(FORMATS)}.")
         if not str(self.out).strip():
             raise ExportError("No output path given.", "Pass --out PATH.")
+        if self.style not in STYLES:
+            raise ExportError(f"Unknown instance style '{self.style}'.",
+                              f"Use one of: {', '.join(STYLES)}.")
+        if self.style == "dynosaur" and self.max_rows is not None:
+            raise ExportError("--max-rows does not apply to --style dynosaur.",
+                              "Its rows are the original's: 100 from each train/validation "
+                              "split. Drop --max-rows, or use --style clean.")
         if self.policy not in POLICIES:
             raise ExportError(f"Unknown policy '{self.policy}'.", f"Use one of: {', '.join(POLICIES)}.")
         for name in ("per_task", "max_rows", "diverse", "max_per_dataset"):
@@ -94,6 +103,8 @@ class ExportReport:
     instances: int = 0
     by_split: dict[str, int] = field(default_factory=dict)
     skipped: dict[str, int] = field(default_factory=dict)  # instances not written, by reason
+    tasks_dropped: dict[str, int] = field(default_factory=dict)  # --style dynosaur, by rule
+    dropped: dict[str, str] = field(default_factory=dict)  # proposal id -> why it was dropped
     cut: int = 0  # instances whose input or output hit a cap
     failed_datasets: dict[str, str] = field(default_factory=dict)  # key -> why it was not read
     seconds: float = 0.0
@@ -103,6 +114,12 @@ class ExportReport:
 
     def skip(self, reason: str, n: int = 1) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + n
+
+    def drop(self, proposal_id: str, reason: str) -> None:
+        """A task the dynosaur style left out; reason = "rule: detail"."""
+        rule = reason.split(":", 1)[0]
+        self.tasks_dropped[rule] = self.tasks_dropped.get(rule, 0) + 1
+        self.dropped[proposal_id] = reason
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

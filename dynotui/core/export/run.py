@@ -4,7 +4,8 @@ One function for the CLI and the TUI (which calls it from a worker thread: on_pr
 called from that thread, cancel is a threading.Event). Each dataset config is read once and
 applied to all of its tasks; memory holds one row, the writers' buffers and the dedupe hashes.
 Rows come from the proposal's split when it names one, else the sources' default (train, then
-validation, then the first split).
+validation, then the first split). With style "dynosaur" (export/original.py) they are the
+original pipeline's sample instead: 100 rows from each train/validation split.
 """
 
 from __future__ import annotations
@@ -187,27 +188,39 @@ def run_export(store: Any, options: ExportOptions,
     run.datasets_total = len(groups)
     output = Output(options.format, Path(options.out).expanduser(), bool(options.held_out))
     written: list[TaskInfo] = []  # tasks with instances, for the card and manifest
+
+    def info_of(p: Proposal, ref: DatasetRef, meta: DatasetMeta | None) -> TaskInfo:
+        info = task_info(p, ref, meta, splits[p.id])
+        if p.id in marks:
+            info.stage, info.replay = marks[p.id].stage, marks[p.id].replay
+        return info
+
     try:
         for ref, group in groups:
             if run.cancelled():
                 break
             meta = _meta(store, ref)
-            features = meta.features if meta else None
-            jobs = []
-            for p in group:
-                info = task_info(p, ref, meta, splits[p.id])
-                if p.id in marks:
-                    info.stage, info.replay = marks[p.id].stage, marks[p.id].replay
-                writer = output.writers[info.split]
-                writer.start_task(info)
-                reservoir = (Reservoir(options.per_task, f"{options.seed}:{p.id}")
-                             if options.per_task else None)
-                builder = Builder(p.task, features, options.max_input, options.max_output)
-                jobs.append(_Job(p, info, builder, writer.sink(info), reservoir))
-            run.progress(ref.key)
-            run.read_group(ref, jobs)
-            output.end_tasks([j.proposal.id for j in jobs])
-            written.extend(j.info for j in jobs if j.written)
+            if options.style == "dynosaur":  # rows sampled, tasks planned, then written
+                from dynotui.core.export.original import export_group
+
+                run.progress(ref.key)
+                written.extend(export_group(run, output, meta, ref, group, info_of))
+                output.end_tasks([p.id for p in group])
+            else:
+                features = meta.features if meta else None
+                jobs = []
+                for p in group:
+                    info = info_of(p, ref, meta)
+                    writer = output.writers[info.split]
+                    writer.start_task(info)
+                    reservoir = (Reservoir(options.per_task, f"{options.seed}:{p.id}")
+                                 if options.per_task else None)
+                    builder = Builder(p.task, features, options.max_input, options.max_output)
+                    jobs.append(_Job(p, info, builder, writer.sink(info), reservoir))
+                run.progress(ref.key)
+                run.read_group(ref, jobs)
+                output.end_tasks([j.proposal.id for j in jobs])
+                written.extend(j.info for j in jobs if j.written)
             report.tasks_written = len(written)
             run.datasets_done += 1
             run.progress(ref.key)

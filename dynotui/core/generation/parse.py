@@ -2,7 +2,9 @@
 
 Accepts JSON, fenced JSON, JSON embedded in prose, a Python literal (what the original
 pipeline received) and, for answers cut off mid-way, the complete task objects that survive.
-The top level may be {"tasks": [...]}, a bare list, or a single task object.
+The top level may be {"tasks": [...]}, a bare list, a single task object, or the original
+pipeline's map of numbered tasks, {'task1': {...}, 'task2': {...}} (taken in its order).
+Python literals are read with ast.literal_eval only, bounded in size and nesting.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 TASK_KEYS = ("instruction", "input_fields", "output_field")
 MAX_SCAN = 300  # start positions tried when looking for JSON inside prose
 MAX_LITERAL = 50_000  # ast.literal_eval is slow and recursive on huge inputs
+MAX_DEPTH = 40  # brackets nested deeper than this are no task list
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_-]*)[ \t]*\r?\n?(.*?)(?:```|\Z)", re.S)
 
@@ -51,7 +54,11 @@ def tasks_from(value: Any) -> list[Any] | None:
                 if _is_task(inner):
                     return [inner]
                 return None
-        return [value] if _is_task(value) else None
+        if _is_task(value):
+            return [value]
+        if value and all(_is_task(v) for v in value.values()):
+            return list(value.values())  # {'task1': {...}, 'task2': {...}}
+        return None
     if isinstance(value, list):
         if value and all(isinstance(v, list) for v in value) and len(value) == 1:
             return value[0]  # [[...]]: one extra level of nesting
@@ -63,9 +70,23 @@ def _json(text: str) -> Any:
     return json.loads(text)
 
 
+def _depth(text: str) -> int:
+    """Deepest bracket nesting, counting brackets inside strings too (an upper bound)."""
+    depth = deepest = 0
+    for ch in text:
+        if ch in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in ")]}":
+            depth -= 1
+    return deepest
+
+
 def _literal(text: str) -> Any:
     if len(text) > MAX_LITERAL:
         raise ValueError("too long for a Python literal")
+    if _depth(text) > MAX_DEPTH:
+        raise ValueError("nested too deeply for a task list")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # invalid escapes in model text are not our concern
         return ast.literal_eval(text)

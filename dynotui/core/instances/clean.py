@@ -1,14 +1,18 @@
-"""A task applied to one row: instruction / input / output, the Dynosaur way.
+"""The `clean` style (the default): a task applied to one row, the Dynosaur way made sturdier.
 
-Rules (the method's, made explicit and a little sturdier):
+Rules (README, "Export formats", compares them with the `dynosaur` style):
 - Input, one field: its value as text. Several fields: `field is 'value'. ` for each
-  non-empty field, in the task's order, joined.
+  non-empty field, in the task's order, joined; the input's trailing space is dropped.
+- Every text value, and every list item, is stripped of surrounding whitespace.
 - A list field named like `choice`/`option` (or a dict of parallel `label`/`text` lists, as in
-  ARC or CommonsenseQA) becomes ` A. 'x', B. 'y'.` (its own labels when the dict has them).
-- Values: None -> empty; text as is; numbers/bools via str(); ClassLabel integers -> their
-  names when the row still holds integers; other lists -> items joined with ", ";
+  ARC or CommonsenseQA) becomes `A. 'x', B. 'y'.` (its own labels when the dict has them),
+  after `field is ` when there are several fields.
+- Another list of texts, numbers or labels: each item quoted, `'x', 'y'` (several fields:
+  `field is 'x', 'y'. `).
+- Values: None -> empty; numbers/bools via str(); ClassLabel integers -> their names when the
+  row still holds integers; other lists -> items joined with ", ";
   dicts -> `key: value; ...` (without empty values).
-- Output: a dict holding a `text`/`answer` list (SQuAD `answers`) or a list in a field named
+- Output (stripped): a dict holding a `text`/`answer` list (SQuAD `answers`) or a list in a field named
   like `answer` -> the first non-empty item (the others are alternatives); other lists ->
   items joined with ", "; a ClassLabel -> its name.
 - Input and output are cut to max_input/max_output characters (default 2,000).
@@ -63,7 +67,7 @@ def text_of(value: Any, feature: Feature | None = None) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value
+        return value.strip()
     if isinstance(value, (list, tuple)):
         parts = (text_of(_label_name(v, feature)) for v in value)
         return ", ".join(p for p in parts if p.strip())
@@ -89,6 +93,17 @@ def choices_text(value: Any) -> str | None:
     texts = [text_of(item) for item in items]
     marks = labels or [_letter(i) for i in range(len(texts))]
     return "".join(f" {m}. '{t}'," for m, t in zip(marks, texts))[:-1] + "."
+
+
+def quoted_list(value: Any, feature: Feature | None = None) -> str | None:
+    """`'x', 'y'` for a list of texts, numbers or labels (empty items left out); None otherwise."""
+    if not isinstance(value, (list, tuple)):
+        return None
+    items = [_label_name(v, feature) for v in value]
+    if not all(v is None or isinstance(v, (str, int, float, bool)) for v in items):
+        return None
+    texts = [t for t in (text_of(v) for v in items) if t]
+    return ", ".join(f"'{t}'" for t in texts) if texts else None
 
 
 def _first(items: Iterable[Any], feature: Feature | None) -> str:
@@ -138,13 +153,16 @@ class Builder:
                          for n in self.needed)
 
     def _field(self, name: str, choice: bool, feature: Feature | None, value: Any) -> tuple[str, bool]:
-        """(text, rendered as options)."""
+        """(text, carries its own quotes)."""
         if type(value) is str:
-            return value, False
+            return value.strip(), False
         if choice:
             rendered = choices_text(value)
             if rendered is not None:
                 return rendered.strip(), True
+        quoted = quoted_list(value, feature)
+        if quoted is not None:
+            return quoted, True
         return text_of(_label_name(value, feature), feature), False
 
     def apply(self, row: dict[str, Any]) -> tuple[str | None, str, str, bool]:
@@ -155,9 +173,9 @@ class Builder:
             if name not in row:
                 return None, "", SKIP_MISSING_FIELD, False
         value = row[self.output_field]
-        out = value if type(value) is str else output_text(self.output_field, value,
-                                                           self.output_feature)
-        if not out.strip():
+        out = (value if type(value) is str else output_text(self.output_field, value,
+                                                            self.output_feature)).strip()
+        if not out:
             return None, "", SKIP_EMPTY_OUTPUT, False
         if len(self.inputs) == 1:
             inp = self._field(*self.inputs[0], row[self.inputs[0][0]])[0]
@@ -167,8 +185,11 @@ class Builder:
                 text, options = self._field(name, choice, feature, row[name])
                 if not text.strip():
                     continue
-                # options carry their own quotes
-                parts.append(f"{name} is {text} " if options else f"{name} is '{text}'. ")
+                if not options:
+                    text = f"'{text}'."
+                elif not text.endswith("."):  # a quoted list; choices end with their own "."
+                    text += "."
+                parts.append(f"{name} is {text} ")
             inp = "".join(parts).rstrip()
         if not inp.strip():
             return None, "", SKIP_EMPTY_INPUT, False
