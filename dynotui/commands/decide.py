@@ -35,6 +35,9 @@ def register(sub, common) -> None:
     parser.add_argument("--note", metavar="N", default="", help="free note on the decision")
     parser.add_argument("--limit", type=int, metavar="N", help="decide at most N proposals")
     parser.add_argument("--dry-run", action="store_true", help="list the ids, decide nothing")
+    parser.add_argument("--force", action="store_true",
+                        help="bulk accept: also accept proposals with error-level checks "
+                             "(skipped by default; `dynotui proposals --json` lists them)")
     parser.set_defaults(func=run)
 
 
@@ -84,6 +87,25 @@ def _select(store, args, pid: str | None) -> list[str]:
     return ids[:args.limit] if args.limit is not None else ids
 
 
+def _checked_for_accept(store, ids: list[str], bulk: bool, force: bool) -> list[str]:
+    """Bulk accept leaves out proposals whose checks found errors, unless --force; one named
+    proposal is accepted with a warning (it stays out of exports without --include-invalid)."""
+    invalid = [pid for pid in ids if store.proposal(pid).errors]
+    if not invalid:
+        return ids
+    if not bulk or force:
+        rules = sorted({v.rule for pid in invalid for v in store.proposal(pid).errors})
+        print(f"dynotui: warning: accepting {len(invalid)} proposal(s) with error-level checks "
+              f"({', '.join(rules)}); exports leave them out unless --include-invalid",
+              file=sys.stderr)
+        return ids
+    print(f"dynotui: skipped {len(invalid)} of {len(ids)} proposals with error-level checks "
+          "(see `dynotui proposals --status undecided`); --force accepts them too",
+          file=sys.stderr)
+    bad = set(invalid)
+    return [pid for pid in ids if pid not in bad]
+
+
 def run(args: argparse.Namespace) -> int:
     if len(args.target) > 2 or args.target[-1] not in ACTIONS:
         raise ConfigError(f"Expected [ID] ACTION, got {' '.join(args.target)!r}.",
@@ -109,6 +131,10 @@ def run(args: argparse.Namespace) -> int:
     if not ids:
         print("dynotui: no proposal matches", file=sys.stderr)
         return 1
+    if action == "accept":
+        ids = _checked_for_accept(store, ids, bulk=pid is None, force=args.force)
+        if not ids:
+            return 1
     # Bulk runs write in chunks (one fsync each); small chunks first so ids appear at once.
     start, size = 0, 1
     while start < len(ids):
