@@ -95,8 +95,9 @@ def test_given_cached_meta_when_importing_then_fields_are_checked(tmp_path, caps
     assert "(1 repeated within the file)" in out
     code, out, _ = run(capsys, "decide", "reject", "--dataset", "glue-mrpc", "--workspace", str(ws))
     assert code == 0 and len(out.splitlines()) == 1
-    code, out, _ = run(capsys, "decide", "accept", "--dataset", "hub:glue/sst2", "--workspace", str(ws))
-    assert code == 0 and len(out.splitlines()) == 2
+    code, out, err = run(capsys, "decide", "accept", "--dataset", "hub:glue/sst2", "--workspace", str(ws))
+    assert code == 0 and len(out.splitlines()) == 1  # the unknown_field one is left out
+    assert "skipped 1 of 2 proposals with error-level checks" in err
     props = {(p.task_name, p.task.output_field): p for p in Store(ws).proposals()}
     assert props[("glue-sst2", "label")].valid
     assert [v.rule for v in props[("glue-sst2", "title")].errors] == ["unknown_field"]
