@@ -4,22 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from typing import Any
 
 from dynotui.config import Settings, load_settings
+from dynotui.core.text import escape, json_escape
 
-# C0/C1 controls, DEL, bidi overrides/isolates and zero-width marks: shown as escapes
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-
-
-def safe(text: Any, limit: int | None = None) -> str:
-    """Untrusted text with control and bidi characters made visible (`\\x1b`, `\\u202e`)."""
-    text = text if isinstance(text, str) else json.dumps(text, ensure_ascii=False, default=str)
-    if limit is not None and len(text) > limit:
-        text = text[:limit] + f" … (+{len(text) - limit:,} chars)"
-    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
+safe = escape  # the commands' name for core.text.escape: untrusted text with controls escaped
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -35,15 +26,9 @@ def open_store(args: argparse.Namespace):
     return Store(settings.workspace, annotator=settings.annotator)
 
 
-# json escapes only C0 controls; C1 controls (\x9b is CSI), bidi and zero-width marks
-# would reach a terminal raw. They occur only inside strings, where \uXXXX is the same value.
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
-
-
 def json_text(data: Any, indent: int | None = 2) -> str:
     """JSON with non-ASCII kept readable and every terminal-active character escaped."""
-    text = json.dumps(data, ensure_ascii=False, indent=indent, default=str)
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return json_escape(json.dumps(data, ensure_ascii=False, indent=indent, default=str))
 
 
 def print_json(data: Any) -> None:

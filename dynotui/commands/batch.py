@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from dynotui.core.text import inert
+
 
 def register(sub, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
@@ -88,8 +90,6 @@ def _write(args, store, settings) -> tuple[dict, list[str]]:
 def run(args: argparse.Namespace) -> int:
     from rich.text import Text
 
-    from dynotui.tui.render import visible
-
     from dynotui.commands._util import console, open_store, print_json, settings_from
     from dynotui.core.growth import batchapi
     from dynotui.core.growth.batch import ingest
@@ -124,5 +124,5 @@ def run(args: argparse.Namespace) -> int:
     else:
         out = console()
         for line in lines:
-            out.print(Text(visible(line)), soft_wrap=True)  # untrusted text: inert
+            out.print(Text(inert(line)), soft_wrap=True)  # untrusted text: inert
     return 0

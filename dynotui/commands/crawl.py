@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from dynotui.core.text import inert
+
 
 def register(sub, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
@@ -62,8 +64,6 @@ def run(args: argparse.Namespace) -> int:
 
     from rich.text import Text
 
-    from dynotui.tui.render import visible
-
     from dynotui.commands._util import console, open_store, print_json, settings_from
     from dynotui.core.growth.crawl import crawl
 
@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             lines = [stage_line(x) for x in stages] or ["no crawl stages yet: run `dynotui crawl`"]
             for line in lines:
-                console().print(Text(visible(line)), soft_wrap=True)
+                console().print(Text(inert(line)), soft_wrap=True)
         return 0
     err = console(stderr=True)
     stop = threading.Event()
@@ -104,5 +104,5 @@ def run(args: argparse.Namespace) -> int:
     else:
         out = console()
         for line in summary(report):
-            out.print(Text(visible(line)), soft_wrap=True)  # untrusted card text: inert
+            out.print(Text(inert(line)), soft_wrap=True)  # untrusted card text: inert
     return 1 if report.stopped == "error" else 0

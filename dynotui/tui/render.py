@@ -1,45 +1,20 @@
 """The one place untrusted text (dataset rows, cards, field names, model answers) becomes
-renderables: never parsed as markup, control and bidi characters made visible."""
+renderables: never parsed as markup; which characters are made visible is core.text's policy."""
 
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from rich.text import Text
 
-# C0/C1 controls and DEL, except newline and tab which layout handles.
-_CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f"
-# Bidi embeddings/overrides/isolates, marks, zero-width and line/paragraph separators.
-_INVISIBLE = "\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb"
-_BAD = re.compile(f"[{_CONTROL}{_INVISIBLE}]")
-
-
-def _show(match: re.Match[str]) -> str:
-    char = match.group()
-    code = ord(char)
-    if code < 0x20:
-        return chr(0x2400 + code)  # Unicode control pictures: \x1b -> ␛
-    if code == 0x7F:
-        return "\u2421"  # ␡
-    return f"<U+{code:04X}>"
+from dynotui.core.text import clip, inert
 
 
 def visible(text: str, tabs: bool = True) -> str:
-    """The text with every control/bidi/invisible character replaced by a visible stand-in."""
-    if not isinstance(text, str):
-        text = str(text)
-    if _BAD.search(text):
-        text = _BAD.sub(_show, text)
+    """The text with every unsafe character replaced by a visible stand-in (core.text.inert)."""
+    text = inert(text)
     return text.expandtabs(4) if tabs and "\t" in text else text
-
-
-def clip(text: str, limit: int) -> str:
-    """At most `limit` characters, with a marker saying how much was cut."""
-    if limit and len(text) > limit:
-        return f"{text[:limit]}… (+{len(text) - limit:,} chars)"
-    return text
 
 
 def one_line(text: str, limit: int = 200) -> str:

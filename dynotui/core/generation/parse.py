@@ -15,22 +15,18 @@ import re
 import warnings
 from typing import Any
 
+from dynotui.core.text import clean
+
 TASK_KEYS = ("instruction", "input_fields", "output_field")
 MAX_SCAN = 300  # start positions tried when looking for JSON inside prose
 MAX_LITERAL = 50_000  # ast.literal_eval is slow and recursive on huge inputs
 MAX_DEPTH = 40  # brackets nested deeper than this are no task list
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_-]*)[ \t]*\r?\n?(.*?)(?:```|\Z)", re.S)
-
-
-def clean_text(text: str) -> str:
-    """Lone UTF-16 surrogates (from JSON escapes like \\udc00) become U+FFFD: they cannot be stored."""
-    return _SURROGATE.sub("\ufffd", text)
 
 
 def _clean(value: Any, depth: int = 0) -> Any:
     if isinstance(value, str):
-        return clean_text(value)
+        return clean(value)  # lone surrogates cannot be stored
     if depth > 50:
         return value
     if isinstance(value, list):

@@ -18,8 +18,7 @@ from typing import Any
 
 from dynotui.core.errors import LLMError
 from dynotui.core.llm.answer import MODES, Answer, LLMUnavailable
-from dynotui.core.generation.parse import clean_text
-from dynotui.core.sources.card import plain
+from dynotui.core.text import clean, one_line
 
 RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 MAX_WAIT = 120.0  # a longer Retry-After (a spent quota) fails at once instead of hanging
@@ -272,7 +271,7 @@ class OpenAICompatClient:
 
     def _answer(self, resp, messages, mode: str, start: float, attempt: int) -> Answer:
         choice = resp.choices[0] if resp.choices else None
-        text = clean_text((choice.message.content if choice and choice.message else None) or "")
+        text = clean((choice.message.content if choice and choice.message else None) or "")
         usage = resp.usage
         tin = getattr(usage, "prompt_tokens", None) if usage else None
         tout = getattr(usage, "completion_tokens", None) if usage else None
@@ -300,7 +299,7 @@ def _brief(exc: BaseException) -> str:
         except Exception:  # noqa: BLE001 (a streamed body that was not read)
             text = ""
         text = f"{exc}: {text}" if text and text not in str(exc) else str(exc)
-    return plain(text.replace("\n", " "), 300)  # the server's words: controls escaped
+    return one_line(text.replace("\n", " "), 300)  # the server's words: controls escaped
 
 
 def forget_modes() -> None:

@@ -7,7 +7,8 @@ from typing import Any, Iterable, Iterator
 
 from dynotui.core.errors import DatasetError
 from dynotui.core.models import DatasetMeta, DatasetRef, Verdict
-from dynotui.core.sources.card import Card, card_configs, card_infos, card_list, plain
+from dynotui.core.sources.card import Card, card_configs, card_infos, card_list
+from dynotui.core.text import one_line
 from dynotui.core.sources.features import convert_row, display_row, media_off, to_features
 
 
@@ -149,7 +150,7 @@ def wrap_load_error(exc: Exception, what: str, hint: str) -> DatasetError:
     if isinstance(exc, StopIteration):  # datasets found no first row to infer features from
         return DatasetError(f"Cannot read {what}: it has no rows (its data is empty, or a csv "
                             "holds only a header).", "Add rows, or pick another dataset.")
-    first = plain(str(exc)) or type(exc).__name__
+    first = one_line(str(exc)) or type(exc).__name__
     return DatasetError(f"Cannot read {what}: {type(exc).__name__}: {first}", hint)
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dynotui.core.errors import DatasetError
+from dynotui.core.text import one_line
 
 _FRONT = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)(?:\r?\n)?^---[ \t]*$\r?\n?", re.S | re.M)
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -14,15 +15,6 @@ _PLACEHOLDER = re.compile(r"\[?more information needed\]?", re.I)
 # "- `name`: text", "* **name** (string): text", "- name: text"
 _FIELD_ITEM = re.compile(
     r"^(\s*)[-*+]\s+(?:`([^`]+)`|\*\*([^*]+)\*\*|([A-Za-z_][\w.\-]*))\s*(?:\([^)]*\))?\s*[:\-–—]\s*(.*)$")
-
-
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def plain(text: str, limit: int = 300) -> str:
-    """Foreign text for an error message: one line, control and bidi characters escaped."""
-    line = (str(text).strip().splitlines() or [""])[0][:limit]
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), line)
 
 
 @dataclass
@@ -65,7 +57,7 @@ def parse_yaml(yaml_text: str, where: str = "README.md") -> dict[str, Any]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" at line {mark.line + 2}" if mark is not None else ""
-        problem = plain(getattr(exc, "problem", None) or str(exc))
+        problem = one_line(getattr(exc, "problem", None) or str(exc))
         raise DatasetError(f"The card {where} has malformed YAML front matter{line}: {problem}.",
                            "Fix the YAML between the '---' lines (or remove it); license, "
                            "language and features are read from it.") from exc

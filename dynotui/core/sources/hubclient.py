@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from dynotui.core.errors import DatasetError
-from dynotui.core.sources.card import plain
+from dynotui.core.text import one_line
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 RETRYABLE = (408, 429, 500, 502, 503, 504)
@@ -159,7 +159,7 @@ def translate(exc: BaseException, what: str) -> DatasetError:
                             "Check the network, a proxy, or HF_ENDPOINT.")
     if status is not None:
         return DatasetError(f"{url} answered {status} for {what}.", "Retry later or check the id.")
-    first = plain(str(exc)) or name
+    first = one_line(str(exc)) or name
     return DatasetError(f"Cannot load {what} from {url}: {name}: {first}",
                         "Check the dataset id, config and split; retry later if the Hub is busy.")
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from dynotui.core.errors import DatasetError
 from dynotui.core.models import DatasetRef
+from dynotui.core.text import escape
 
 FORMS = ("sample:NAME (a bundled sample), local:PATH or an existing path (a folder or a "
          "parquet/jsonl/json/csv file), hub:ORG/NAME or ORG/NAME (a Hugging Face Hub dataset); "
@@ -57,7 +58,7 @@ def parse_ref(text: str, config: str | None = None, split: str | None = None) ->
     if not raw:
         raise _bad(text, "it is empty")
     if any(ord(c) < 32 for c in raw):
-        raise _bad(raw.encode("unicode_escape").decode(), "it contains control characters")
+        raise _bad(escape(raw), "it contains control characters")
     prefix, sep, rest = raw.partition(":")
     if sep and prefix == "sample":
         name, revision = _split_revision(rest)
