@@ -15,6 +15,7 @@ Decisions documented here:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -96,14 +97,46 @@ _DEMOS = {norm_instruction(t) for t in demo_instructions()}
 NEAR_DEMO = 0.75  # difflib ratio: "summarizes this news article" vs "summarises this appliance review"
 
 
-def _close_to_demo(key: str) -> bool:
+def _lcs_length(masks: dict[str, int], size: int, text: str) -> int:
+    """Longest common subsequence of a demo (as its per-character bit masks) and `text`:
+    bit-parallel, a few big-int operations per character (Allison-Dix / Hyyro)."""
+    row = (1 << size) - 1
+    for ch in text:
+        match = row & masks.get(ch, 0)
+        row = (row + match) | (row - match)
+    return size - (row & ((1 << size) - 1)).bit_count()
+
+
+@functools.cache
+def _demo_matchers() -> list[tuple[Any, dict[str, int], Counter[str], int]]:
     from difflib import SequenceMatcher
 
-    for demo in _DEMOS:
-        matcher = SequenceMatcher(None, key, demo)
-        # the quick ratios are upper bounds of ratio(): same answer, ~4x faster on imports
-        if matcher.real_quick_ratio() >= NEAR_DEMO and matcher.quick_ratio() >= NEAR_DEMO \
-                and matcher.ratio() >= NEAR_DEMO:
+    out = []
+    for demo in sorted(_DEMOS):
+        matcher = SequenceMatcher(None)
+        matcher.set_seq2(demo)  # difflib caches what it learns about seq2: set it once
+        masks: dict[str, int] = {}
+        for i, ch in enumerate(demo):
+            masks[ch] = masks.get(ch, 0) | (1 << i)
+        out.append((matcher, masks, Counter(demo), len(demo)))
+    return out
+
+
+@functools.lru_cache(maxsize=65536)
+def _close_to_demo(key: str) -> bool:
+    counts = None
+    for matcher, masks, demo_counts, size in _demo_matchers():
+        total = len(key) + size
+        if 2 * min(len(key), size) < NEAR_DEMO * total:  # difflib's real_quick_ratio
+            continue
+        # each bound is >= ratio(): shared characters (difflib's quick_ratio), then the
+        # longest common subsequence (matching blocks are one); ratio() only when both pass
+        counts = counts or Counter(key)
+        shared = sum(min(n, demo_counts[ch]) for ch, n in counts.items() if ch in demo_counts)
+        if 2 * shared < NEAR_DEMO * total or 2 * _lcs_length(masks, size, key) < NEAR_DEMO * total:
+            continue
+        matcher.set_seq1(key)
+        if matcher.ratio() >= NEAR_DEMO:
             return True
     return False
 

@@ -236,3 +236,28 @@ def test_a_repeated_input_with_the_same_output_is_not_ambiguous():
     rows = [{"text": f"text {i % 5}", "label": f"label {i % 5}"} for i in range(20)]
     meta = meta_with([Feature("text", "string"), Feature("label", "string")], rows)
     assert "ambiguous_target" not in _rules([TASK], meta)[0]
+
+
+def test_near_demo_check_agrees_with_plain_difflib():
+    # given the demonstrations and edited copies of them, near and far
+    import random
+    from difflib import SequenceMatcher
+
+    from dynotui.core.generation import validate
+
+    rnd = random.Random(7)
+    keys = []
+    for demo in sorted(validate._DEMOS):
+        for _ in range(30):
+            words = demo.split()
+            for _ in range(rnd.randint(1, 6)):
+                words[rnd.randrange(len(words))] = rnd.choice(["the", "text", "", "review"])
+            keys.append(" ".join(w for w in words if w))
+
+    def plain(key):
+        return any(SequenceMatcher(None, key, d).ratio() >= validate.NEAR_DEMO
+                   for d in validate._DEMOS)
+
+    # when the fast check (bounds first) judges them, then it says what difflib says
+    assert [validate._close_to_demo(k) for k in keys] == [plain(k) for k in keys]
+    assert 0 < sum(map(plain, keys)) < len(keys)
