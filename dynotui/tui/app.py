@@ -18,7 +18,8 @@ from textual.binding import Binding
 
 from dynotui.tui import jobs, render
 from dynotui.tui.commands import DynoCommands
-from dynotui.tui.messages import GenerationDone, GenerationProgress, QueueLoaded, Saved
+from dynotui.tui.messages import (GenerationDone, GenerationProgress, QueueLoaded, Saved,
+                                  StoreOpened)
 from dynotui.tui.themes import FALLBACK, load_themes
 from dynotui.tui.writer import StoreWriter
 
@@ -89,8 +90,41 @@ class DynoApp(App[int]):
         self._apply_keymap()
         self.writer = StoreWriter(lambda job, result, error: self.post_message(
             Saved(job, result, error)))
+        if self.store is None:  # a browser session that named nobody: ask who decides first
+            self._ask_annotator()
+            return
+        self._begin()
+
+    def _begin(self) -> None:
         self.switch_mode(self.start_mode or "browse")
         self.call_after_refresh(self.load_queue)  # progress for every screen, after first frame
+
+    def _ask_annotator(self) -> None:
+        from dynotui.tui.screens.annotator import AnnotatorScreen
+
+        self.push_screen(AnnotatorScreen(), self._open_store)
+
+    @work(thread=True, group="store", exit_on_error=False)
+    def _open_store(self, name: str) -> None:
+        from dynotui.core.store import Store
+
+        try:
+            store = Store(self.settings.workspace, annotator=name)
+        except Exception as exc:  # a workspace problem: say it, ask again
+            self.post_message(StoreOpened(None, str(exc)))
+            return
+        self.post_message(StoreOpened(store))
+
+    @on(StoreOpened)
+    def _store_opened(self, message: StoreOpened) -> None:
+        if message.store is None:
+            self.notify(render.message(f"Cannot open the workspace: {message.error}"),
+                        severity="error", markup=False, timeout=15)
+            self._ask_annotator()
+            return
+        self.store = message.store
+        self.settings.annotator = message.store.annotator
+        self._begin()
 
     def _load_themes(self) -> None:
         loaded = load_themes()
@@ -127,8 +161,14 @@ class DynoApp(App[int]):
 
     # ---- navigation ----------------------------------------------------------------------
     def action_show(self, mode: str) -> None:
+        if self.store is None:
+            return  # still asking who decides
         if self.current_mode != mode:
             self.switch_mode(mode)
+
+    def action_command_palette(self) -> None:
+        if self.store is not None:  # nothing to command before someone is named
+            super().action_command_palette()
 
     def action_help(self) -> None:
         from dynotui.tui.screens.help import HelpScreen
@@ -279,15 +319,18 @@ def run_app(args: Any) -> int:
     settings = load_settings(workspace=getattr(args, "workspace", None),
                              annotator=getattr(args, "annotator", None),
                              theme=getattr(args, "theme", None))
-    store = Store(settings.workspace, annotator=settings.annotator)
-    start = "review" if has_dataset_files(store.workspace) else "browse"
+    # A browser session whose address named nobody asks for a name before opening the store.
+    ask = getattr(args, "ask_annotator", False)
+    store = None if ask else Store(settings.workspace, annotator=settings.annotator)
+    start = "review" if has_dataset_files(settings.workspace) else "browse"
     app = DynoApp(settings, store, source=getattr(args, "source", "sample"), start=start)
     try:
         code = app.run()
     finally:
         if app.writer is not None and not app.writer.close():
             print("dynotui: some decisions were still being written when the app stopped.")
-        store.close()
+        if app.store is not None:
+            app.store.close()
     if threading.active_count() > 1:
         # Only abandoned reads are left (every write is done): don't wait for them to finish.
         sys.stdout.flush()

@@ -44,3 +44,11 @@ class GenerationDone(Message):
     def __init__(self, datasets: list[str], report: Any, error: str = "") -> None:
         super().__init__()
         self.datasets, self.report, self.error = datasets, report, error
+
+
+class StoreOpened(Message):
+    """The workspace store opened in a worker (after the annotator named themselves)."""
+
+    def __init__(self, store: Any, error: str = "") -> None:
+        super().__init__()
+        self.store, self.error = store, error

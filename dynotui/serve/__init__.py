@@ -1,0 +1,1 @@
+"""`dynotui serve`: the workbench in a browser, behind a per-start token."""
