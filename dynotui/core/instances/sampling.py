@@ -59,9 +59,10 @@ def as_original(row: dict[str, Any], top: dict[str, list[str]],
         value = row.get(name)
         if value is None:  # our sources turn the "no label" -1 into None
             value = -1
-        if isinstance(value, str):
-            continue
-        if isinstance(value, bool) or not isinstance(value, int) or not -len(names) <= value < len(names):
+        is_index = isinstance(value, int) and not isinstance(value, bool)
+        if not is_index and (isinstance(value, str) or value in names):
+            continue  # already a name
+        if not is_index or not -len(names) <= value < len(names):
             raise Stop(f"'{name}' holds {value!r}, not one of its {len(names)} labels")
         row[name] = names[value]
     for name, names in lists.items():

@@ -22,6 +22,8 @@ from dynotui.tui.widgets import steady_cursors
 EXTENSIONS = {"alpaca": ".json", "superni": "", "hf": ""}
 
 
+STYLE_LABELS = {"clean": "clean (stripped, deduped)",
+                "dynosaur": "dynosaur (the released pipeline's rows)"}
 FAILED_SHOWN = 5  # unreadable datasets listed by name; the rest are counted
 
 
@@ -49,7 +51,7 @@ class ExportScreen(Screen):
         self.cancel_event: threading.Event | None = None
 
     def compose(self) -> ComposeResult:
-        from dynotui.core.export import FORMATS, POLICIES
+        from dynotui.core.export import FORMATS, POLICIES, STYLES
 
         with VerticalScroll(id="export-form", can_focus=False):
             yield Static(Text("Export accepted tasks applied to their rows. Ctrl+S runs, "
@@ -58,6 +60,9 @@ class ExportScreen(Screen):
                 yield Label("format")
                 yield Select([(f, f) for f in FORMATS], value="alpaca", allow_blank=False,
                              id="format", compact=True)
+                yield Label("style")
+                yield Select([(STYLE_LABELS.get(st, st), st) for st in STYLES], value="clean",
+                             allow_blank=False, id="style", compact=True)
                 yield Label("output path")
                 yield Input(self._default_out("alpaca"), id="out", compact=True)
                 yield Label("policy")
@@ -102,6 +107,11 @@ class ExportScreen(Screen):
         if out.value.startswith(str(self.app.settings.workspace / "exports")):
             out.value = self._default_out(str(event.value))
 
+    @on(Select.Changed, "#style")
+    def _style_changed(self, event: Select.Changed) -> None:
+        # the dynosaur style writes every instance, as the original did
+        self.query_one("#dedupe", Checkbox).disabled = event.value == "dynosaur"
+
     def options(self):
         from dynotui.core.export import ExportOptions
 
@@ -115,6 +125,7 @@ class ExportScreen(Screen):
         return ExportOptions(
             format=str(self.query_one("#format", Select).value), out=value("out"),
             policy=str(self.query_one("#policy", Select).value),
+            style=str(self.query_one("#style", Select).value),
             annotator=value("annotator") or None,
             datasets=[d.strip() for d in value("datasets").split(",") if d.strip()],
             per_task=number("per_task"), held_out=number("held_out", float),
