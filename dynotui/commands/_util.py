@@ -16,7 +16,8 @@ safe = escape  # the commands' name for core.text.escape: untrusted text with co
 def settings_from(args: argparse.Namespace) -> Settings:
     return load_settings(workspace=getattr(args, "workspace", None),
                          annotator=getattr(args, "annotator", None),
-                         model=getattr(args, "model", None))
+                         model=getattr(args, "model", None),
+                         guidelines=getattr(args, "guidelines", None))
 
 
 def open_store(args: argparse.Namespace):

@@ -20,7 +20,7 @@ def register(sub, common) -> None:
         description="Decide one proposal (by id or unique id prefix) or every proposal matching "
                     "the filters. Each decided id is printed once it is safely on disk. "
                     "`dynotui decide undo` undoes your latest decision.")
-    parser.add_argument("target", nargs="+", metavar="[ID] ACTION",
+    parser.add_argument("target", nargs="*", metavar="[ID] ACTION",
                         help=f"ACTION is one of {', '.join(ACTIONS)}")
     parser.add_argument("--dataset", metavar="D",
                         help="only this dataset: hub:org/name, org/name, org/name/config "
@@ -38,6 +38,16 @@ def register(sub, common) -> None:
     parser.add_argument("--force", action="store_true",
                         help="bulk accept: also accept proposals with error-level checks "
                              "(skipped by default; `dynotui proposals --json` lists them)")
+    parser.add_argument("--conflicts", action="store_true",
+                        help="the proposals annotators disagree on: without ACTION, list them "
+                             "with each annotator's decision; with ACTION, decide them")
+    parser.add_argument("--all", action="store_true",
+                        help="with --conflicts: settled conflicts too")
+    parser.add_argument("--adjudicate", action="store_true",
+                        help="record the decision as an adjudicator's: it settles the conflict "
+                             "(export --policy adjudicated); also `adjudicators = [...]` in the "
+                             "config")
+    parser.add_argument("--json", action="store_true", help="with --conflicts: list as JSON")
     parser.set_defaults(func=run)
 
 
@@ -107,7 +117,11 @@ def _checked_for_accept(store, ids: list[str], bulk: bool, force: bool) -> list[
 
 
 def run(args: argparse.Namespace) -> int:
-    if len(args.target) > 2 or args.target[-1] not in ACTIONS:
+    if args.conflicts and not args.target:
+        from dynotui.commands.conflicts import list_conflicts
+
+        return list_conflicts(args)
+    if not args.target or len(args.target) > 2 or args.target[-1] not in ACTIONS:
         raise ConfigError(f"Expected [ID] ACTION, got {' '.join(args.target)!r}.",
                           f"ACTION is one of {', '.join(ACTIONS)}; e.g. "
                           "`dynotui decide 3fa2 accept` or `dynotui decide reject --match ...`.")
@@ -127,7 +141,12 @@ def run(args: argparse.Namespace) -> int:
     if action != "reject" and args.reason:
         raise ConfigError("--reason is for reject.")
     reason = _reason(args.reason, args)
-    ids = _select(store, args, pid)
+    role = ""
+    if args.conflicts or args.adjudicate:
+        from dynotui.commands.conflicts import adjudication_role, select_conflicts
+
+        role = adjudication_role(args, action)
+    ids = select_conflicts(store, args, pid) if args.conflicts else _select(store, args, pid)
     if not ids:
         print("dynotui: no proposal matches", file=sys.stderr)
         return 1
@@ -141,7 +160,7 @@ def run(args: argparse.Namespace) -> int:
         chunk = ids[start:start + size]
         if not args.dry_run:
             try:
-                store.decide_many(chunk, action, reason=reason, note=args.note)
+                store.decide_many(chunk, action, reason=reason, note=args.note, role=role)
             except StoreError:
                 print("dynotui: stopped; the ids printed above are decided" if start else
                       "dynotui: stopped; nothing was decided", file=sys.stderr)

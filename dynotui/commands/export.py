@@ -28,7 +28,8 @@ def register(sub, common: argparse.ArgumentParser) -> None:
                         "byte for byte: its row sample, label space and dropped tasks; no "
                         "dedupe). README, Export formats, compares them")
     p.add_argument("--policy", default="any", choices=POLICIES,
-                   help="how several annotators' decisions combine (default: any)")
+                   help="how several annotators' decisions combine (default: any; adjudicated: "
+                        "an adjudicator's decision where one settled a conflict, else majority)")
     p.add_argument("--dataset", action="append", default=[], metavar="D",
                    help="only this dataset (id, id/config or name); repeatable")
     p.add_argument("--per-task", type=int, metavar="N", help="at most N instances per task")
@@ -65,14 +66,16 @@ def options_from(args: argparse.Namespace):
     from dynotui.commands._util import settings_from
     from dynotui.core.export import ExportOptions
 
+    settings = settings_from(args)
     return ExportOptions(
         format=args.format, out=args.out, policy=args.policy, style=args.style,
         annotator=getattr(args, "annotator", None), datasets=list(args.dataset),
+        adjudicators=list(settings.adjudicators),
         per_task=args.per_task, seed=args.seed, max_input=args.max_input,
         max_output=args.max_output, held_out=args.held_out, dedupe=not args.no_dedupe,
         max_rows=args.max_rows, push_to_hub=args.push_to_hub, private=args.private,
         max_per_dataset=args.max_per_dataset, diverse=args.diverse,
-        embed_model=settings_from(args).embed_model,
+        embed_model=settings.embed_model,
         stage=args.stage, replay=args.replay, replay_by=args.replay_by)
 
 

@@ -275,9 +275,13 @@ class Decision:
     target: str | None = None
     dataset: str = ""
     id: str = ""
+    role: str = ""  # "adjudicator": this decision settles a disagreement (dynotui.core.team)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        if not data["role"]:  # most events have none: keep the lines as they were
+            del data["role"]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Decision:

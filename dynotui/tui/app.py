@@ -318,7 +318,8 @@ def run_app(args: Any) -> int:
 
     settings = load_settings(workspace=getattr(args, "workspace", None),
                              annotator=getattr(args, "annotator", None),
-                             theme=getattr(args, "theme", None))
+                             theme=getattr(args, "theme", None),
+                             guidelines=getattr(args, "guidelines", None))
     # A browser session whose address named nobody asks for a name before opening the store.
     ask = getattr(args, "ask_annotator", False)
     store = None if ask else Store(settings.workspace, annotator=settings.annotator)

@@ -8,7 +8,8 @@
 Routes: GET /api/datasets (search, filter, sort, direction, limit, cursor pages with a Link
 header), GET /api/datasets/{id}[/revision/{rev}], GET /api/datasets/{id}/tree/{rev}[/{path}],
 POST /api/datasets/{id}/paths-info/{rev}, HEAD/GET /datasets/{id}/resolve/{rev}/{path}
-(X-Repo-Commit, ETag, Content-Length, ranges). Every request is logged in `requests`.
+(X-Repo-Commit, ETag, Content-Length, ranges); uploads (create_repo, preupload, commit) in
+hubserver_write.py. Every request is logged in `requests`, every commit in `commits`.
 """
 
 from __future__ import annotations
@@ -86,7 +87,9 @@ class HubServer:
         self.faults: list[Fault] = []
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         self.page_size = page_size
-        self.token = token  # the token private/gated repos accept
+        self.token = token  # the token private/gated repos accept (and writes)
+        self.tokens: dict[str, str] = {}  # more tokens: value -> "read" | "write"
+        self.commits: list[tuple[str, str, list[str]]] = []  # (repo, summary, paths)
         self.lifetime = lifetime
         self.hooks: list[Callable[[BaseHTTPRequestHandler], bool]] = []
         self._lock = threading.Lock()
@@ -111,6 +114,11 @@ class HubServer:
         files = {p.relative_to(root).as_posix(): p.read_bytes()
                  for p in sorted(root.rglob("*")) if p.is_file() and ".cache" not in p.parts}
         return self.add_dataset(repo_id, files, **meta)
+
+    def add_token(self, value: str, role: str = "write") -> str:
+        """Accept another token; a "read" one reads private repos but cannot write."""
+        self.tokens[value] = role
+        return value
 
     def fault(self, pattern: str, status: int | None = None, times: int | None = None,
               delay: float = 0.0, headers: dict[str, str] | None = None, body: bytes | str = b"",

@@ -55,8 +55,9 @@ class HubHandler(BaseHTTPRequestHandler):
         self._json({"error": message}, status, headers)
 
     def _authorized(self) -> bool:
-        auth = self.headers.get("Authorization", "")
-        return bool(self.hub.token) and auth == f"Bearer {self.hub.token}"
+        from hubserver_write import role
+
+        return role(self) is not None
 
     def _apply_fault(self, method: str, path: str) -> bool:
         hub = self.hub
@@ -109,6 +110,10 @@ class HubHandler(BaseHTTPRequestHandler):
         return repo
 
     def _route(self, method: str, path: str, query: dict[str, list[str]], body: bytes) -> None:
+        from hubserver_write import route
+
+        if route(self, method, path, body):  # create repo, preupload, commit
+            return None
         if path == "/api/datasets" and method == "GET":
             return self._list(query)
         match = re.match(r"^/api/datasets/(.+?)/(tree|paths-info)/([^/]+)(?:/(.*))?$", path)

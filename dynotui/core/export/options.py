@@ -10,7 +10,7 @@ from dynotui.core.instances import STYLES
 
 FORMATS = ("alpaca", "jsonl", "sharegpt", "messages", "trl", "superni", "hf")
 FOLDER_FORMATS = ("superni", "hf")
-POLICIES = ("any", "majority", "unanimous", "latest")
+POLICIES = ("any", "majority", "unanimous", "latest", "adjudicated")  # adjudicated: core/team
 TRAIN, HELD_OUT = "train", "held_out"
 
 
@@ -21,6 +21,7 @@ class ExportOptions:
     policy: str = "any"
     style: str = "clean"  # instance style: clean, or dynosaur (the released pipeline's rows)
     annotator: str | None = None
+    adjudicators: list[str] = field(default_factory=list)  # settings.adjudicators
     datasets: list[str] = field(default_factory=list)  # DatasetRef id, key or name; empty: all
     per_task: int | None = None  # at most N instances per task, sampled with `seed`
     seed: int = 0

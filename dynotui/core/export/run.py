@@ -163,6 +163,16 @@ class _Run:
             job.candidates.clear()
 
 
+def _accepted(store: Any, options: ExportOptions) -> list:
+    if options.policy != "adjudicated":
+        return store.accepted(options.policy, options.annotator)
+    if options.annotator:  # one annotator's own decisions: no policy applies
+        return store.accepted("any", options.annotator)
+    from dynotui.core.team.conflicts import adjudicated
+
+    return adjudicated(store, options.adjudicators)
+
+
 def run_export(store: Any, options: ExportOptions,
                on_progress: Callable[[Progress], None] | None = None,
                cancel: threading.Event | None = None) -> ExportReport:
@@ -170,7 +180,7 @@ def run_export(store: Any, options: ExportOptions,
     options.check()
     started = time.perf_counter()
     report = ExportReport(format=options.format)
-    tasks = filter_datasets(store.accepted(options.policy, options.annotator), options.datasets)
+    tasks = filter_datasets(_accepted(store, options), options.datasets)
     tasks = select_tasks(tasks, options, workspace=getattr(store, "workspace", None))
     from dynotui.core.export.replay import apply_to_export
 

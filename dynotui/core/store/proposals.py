@@ -192,6 +192,14 @@ class DatasetFiles:
             self._load(storage.path)
         return added
 
+    def replace(self, props: list[Proposal]) -> None:
+        """Store each proposal in place of the stored one with its id (same content, another
+        copy's provenance: a sync settled which copy everyone keeps)."""
+        for prop in props:
+            storage = self._writable(prop.dataset)
+            table(storage, "proposals").update(proposal_to_doc(prop), Query().id == prop.id)
+            self._load(storage.path)
+
     def save_meta(self, meta: DatasetMeta) -> None:
         storage = self._writable(meta.ref.id)
         table(storage, "meta").upsert({"key": meta.ref.key, "meta": meta.to_dict()},

@@ -122,6 +122,12 @@ class Store:
         with self.locked():
             return self._datasets.add(list(props))
 
+    def replace_proposals(self, props: list[Proposal]) -> None:
+        """Keep another copy (same id: same content) of stored proposals (dynotui sync)."""
+        if props:
+            with self.locked():
+                self._datasets.replace(list(props))
+
     def proposals(self, dataset: str | None = None) -> list[Proposal]:
         return self._datasets.proposals(dataset)
 
@@ -205,12 +211,12 @@ class Store:
 
     # -- decisions ------------------------------------------------------------------------
     def decide(self, pid: str, action: str, reason: str = "", note: str = "",
-               seconds: float = 0.0) -> Decision:
+               seconds: float = 0.0, role: str = "") -> Decision:
         """Record a decision; it is on disk (fsynced) when this returns."""
-        return self.decide_many([pid], action, reason, note, seconds)[0]
+        return self.decide_many([pid], action, reason, note, seconds, role)[0]
 
     def decide_many(self, pids: list[str], action: str, reason: str = "", note: str = "",
-                    seconds: float = 0.0) -> list[Decision]:
+                    seconds: float = 0.0, role: str = "") -> list[Decision]:
         """The same decision on several proposals in one write: all durable on return, or none."""
         if action not in DECIDE_ACTIONS:
             raise StoreError(f"Unknown action {action!r}.",
@@ -218,13 +224,13 @@ class Store:
                              "their own commands).")
         props = [self.proposal(pid) for pid in pids]
         events = [self._decisions.new_event(proposal=p.id, action=action, reason=reason, note=note,
-                                            seconds=float(seconds), dataset=p.dataset)
+                                            seconds=float(seconds), dataset=p.dataset, role=role)
                   for p in props]
         self._decisions.append(events)
         return events
 
     def edit(self, pid: str, task: Task, seconds: float = 0.0,
-             verdicts: list | None = None) -> Proposal:
+             verdicts: list | None = None, role: str = "") -> Proposal:
         """Store the edited task as a new version and accept it; the old one becomes `edited`."""
         old = self.proposal(pid)
         new = Proposal(dataset=old.dataset, task=task, config=old.config, split=old.split,
@@ -233,13 +239,14 @@ class Store:
                        parent=old.id, version=old.version + 1, task_name=old.task_name,
                        stage=old.stage)
         if new.id == old.id:  # nothing changed: an edit that keeps the task is an accept
-            self.decide(old.id, "accept", seconds=seconds)
+            self.decide(old.id, "accept", seconds=seconds, role=role)
             return old
         self.add_proposals([new])
         new = self.proposal(new.id)
         pair = [self._decisions.new_event(proposal=old.id, action="edit", edited=new.id,
-                                          seconds=float(seconds), dataset=old.dataset),
-                self._decisions.new_event(proposal=new.id, action="accept", dataset=new.dataset)]
+                                          seconds=float(seconds), dataset=old.dataset, role=role),
+                self._decisions.new_event(proposal=new.id, action="accept", dataset=new.dataset,
+                                          role=role)]
         self._decisions.append(pair)  # one write: both or neither
         return new
 
@@ -319,7 +326,8 @@ def _serial(method):
     return wrapper
 
 
-for _name in ("save_meta", "load_meta", "dataset_keys", "metas", "add_proposals", "proposals",
+for _name in ("save_meta", "load_meta", "dataset_keys", "metas", "add_proposals",
+              "replace_proposals", "proposals",
               "live_proposals", "retracted", "proposal", "find", "ids", "count_proposals", "generation_done", "mark_generation",
               "generations", "add_stage", "stages", "decide", "decide_many", "edit", "undo", "events",
               "annotators", "status", "statuses", "undecided", "is_flagged", "flagged", "accepted",

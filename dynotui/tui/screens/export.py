@@ -127,6 +127,7 @@ class ExportScreen(Screen):
             policy=str(self.query_one("#policy", Select).value),
             style=str(self.query_one("#style", Select).value),
             annotator=value("annotator") or None,
+            adjudicators=list(getattr(self.app.settings, "adjudicators", [])),
             datasets=[d.strip() for d in value("datasets").split(",") if d.strip()],
             per_task=number("per_task"), held_out=number("held_out", float),
             max_input=number("max_input") or 2000, max_output=number("max_output") or 2000,
