@@ -15,9 +15,12 @@ from tuikit import make_app, plain, settle, wait_for
 async def test_choosing_the_dynosaur_style_exports_the_original_rows(tmp_path):
     # Given an accepted two-field task on a local dataset whose rows repeat and carry padding
     data = write_jsonl(tmp_path / "pairs.jsonl",
-                       [{"a": " same ", "b": "x", "label": ["yes", "no"][i % 2]} for i in range(30)])
-    add_task(Store(tmp_path / "ws", annotator="alice"), f"local:{data}",
-             Task("Do they match?", ["a", "b"], "label"))
+                       [{"a": " same ", "b": "x", "label": ["yes", "no"][i % 2], "pair": ["p", "q"]}
+                        for i in range(30)])
+    store = Store(tmp_path / "ws", annotator="alice")
+    add_task(store, f"local:{data}", Task("Do they match?", ["a", "b"], "label"))
+    # and one whose output is a list, which the original left out
+    add_task(store, f"local:{data}", Task("Both fields.", ["label"], "pair"))
     app = make_app(tmp_path / "ws", start="export")
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot, app)
@@ -34,8 +37,10 @@ async def test_choosing_the_dynosaur_style_exports_the_original_rows(tmp_path):
         await pilot.press("ctrl+s")
         result = app.screen.query_one("#export-result")
         await wait_for(pilot, lambda: "Done." in plain(result), timeout=60)
+        assert "tasks dropped: output not text 1" in plain(result)
     # Then every row is there (no dedupe), as the original wrote it
     rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert {r["instruction"] for r in rows} == {"Do they match? Answers must be one of yes, no."}
     assert len(rows) == 30
     assert rows[0]["instruction"] == "Do they match? Answers must be one of yes, no."
     assert rows[0]["input"] == "a is 'same'. b is 'x'. "

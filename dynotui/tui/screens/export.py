@@ -197,6 +197,9 @@ class ExportScreen(Screen):
         if r.skipped:
             out.append("skipped: " + ", ".join(f"{k} {v}" for k, v in r.skipped.items()),
                        style="dim")
+        if r.tasks_dropped:  # --style dynosaur leaves tasks out as the original did
+            out.append("\ntasks dropped: " + ", ".join(f"{k} {v}" for k, v in
+                                                      r.tasks_dropped.items()), style="dim")
         failed = list(r.failed_datasets.items())
         if failed:
             out.append(f"\n{len(failed)} dataset(s) could not be read:", style="bold yellow")
