@@ -40,13 +40,16 @@ async def test_app_notifies_once_and_falls_back(tmp_path, monkeypatch):
     (config / "dynotui" / "themes" / "bad.toml").write_text("name = [")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
     app = make_app(tmp_path / "ws", theme="no-such-theme")
+    said: list[str] = []  # every toast, kept: under load they can expire before we look
+    notify = app.notify
+    monkeypatch.setattr(app, "notify", lambda message, *a, **k: (said.append(str(message)),
+                                                                notify(message, *a, **k)))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
         # Then one notification names the broken file, and the fallback theme is used
-        theme_notes = [n for n in app._notifications if "bad.toml" in n.message]
-        assert len(theme_notes) == 1
+        assert len([m for m in said if "bad.toml" in m]) == 1
         assert app.theme == "dynotui-dark"
-        assert any("no-such-theme" in n.message for n in app._notifications)
+        assert any("no-such-theme" in m for m in said)
 
 
 async def test_configured_theme_is_applied(tmp_path):
