@@ -9,17 +9,17 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Static
 
 from dynotui.core.models import Proposal
 from dynotui.tui import jobs, render
 from dynotui.tui.messages import MetaLoaded, Saved
 from dynotui.tui.widgets.footer import KeyFooter
-from dynotui.tui.widgets.proposal import proposal_text, samples_text
+from dynotui.tui.widgets.proposal import proposal_text, sample_rows, samples_head
 from dynotui.tui.widgets.queue_strip import QueueStrip
 from dynotui.tui.widgets.status import StatusLine
+from dynotui.tui.widgets.text_pane import Part, TextPane
 from dynotui.tui.similar import SimilarFound, SimilarLookup
 from dynotui.tui.writer import Job
 
@@ -27,6 +27,9 @@ from dynotui.tui.writer import Job
 def _reason_bindings() -> list[Binding]:
     return [Binding(str(i), f"reject_reason({i})", f"reject: reason {i}", show=False,
                     id=f"review.reason-{i}") for i in range(1, 10)]
+
+
+AHEAD_DELAY = 0.03  # seconds after a proposal is shown before the next one is wrapped
 
 
 class ReviewScreen(Screen):
@@ -49,15 +52,15 @@ class ReviewScreen(Screen):
         super().__init__(id="review")
         self.shown_at = time.monotonic()
         self.similar = SimilarLookup(self)
+        self._ahead = None  # the timer that prepares the next proposal
+        self._fetching: set[str] = set()  # sample rows being loaded, by dataset key
 
     def compose(self) -> ComposeResult:
         yield StatusLine(id="review-status")
         with Horizontal(id="review-body"):
             yield QueueStrip(id="queue-strip")
-            with VerticalScroll(id="proposal-pane", can_focus=False):
-                yield Static("loading proposals…", id="proposal")
-            with VerticalScroll(id="samples-pane", can_focus=False):
-                yield Static(id="samples")
+            yield TextPane(Text("loading proposals…", style="dim"), id="proposal")
+            yield TextPane(id="samples")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -117,28 +120,55 @@ class ReviewScreen(Screen):
         if p is None:
             empty = ("No proposals yet. Press F2 to browse datasets, then g to generate."
                      if self.queue is not None else "loading proposals…")
-            self.query_one("#proposal", Static).update(Text(empty, style="dim"))
-            self.query_one("#samples", Static).update("")
+            self.query_one("#proposal", TextPane).update(Text(empty, style="dim"))
+            self.query_one("#samples", TextPane).update("")
             self.query_one(QueueStrip).show(None)
             self.refresh_status()
             return
-        meta = self.app.meta_cache.get(jobs.meta_key(p.dataset, p.config))
+        meta = self._meta_of(p)
         self._render_proposal(p, meta)
-        self.query_one("#samples", Static).update(
-            samples_text(p.task, meta, n=3) if meta else Text("loading sample rows…", style="dim"))
+        self.query_one("#samples", TextPane).show(*self._sample_parts(p, meta))
         if meta is None:
             self._fetch_meta(p.dataset, p.config)
         self._render_strip()
         self.refresh_status()
+        if self._ahead is None:  # after this frame, wrap the next proposal while this one is read
+            self._ahead = self.set_timer(AHEAD_DELAY, self._prepare_next)
 
     def _meta_of(self, p: Proposal):
         return self.app.meta_cache.get(jobs.meta_key(p.dataset, p.config))
 
-    def _render_proposal(self, p: Proposal, meta) -> None:
+    def _proposal_part(self, p: Proposal, meta) -> Part:
+        status = self.queue.status.get(p.id, "undecided")
+        flagged, saving = p.id in self.queue.flagged, self.pending[p.id] > 0
         similar = self.similar.lines_for(p)
-        self.query_one("#proposal", Static).update(proposal_text(
-            p, self.queue.status.get(p.id, "undecided"), p.id in self.queue.flagged,
-            self.pending[p.id] > 0, meta, similar))
+        key = (p.id, status, flagged, saving, id(meta), tuple(similar or ()))
+        return key, lambda: proposal_text(p, status, flagged, saving, meta, similar)
+
+    def _sample_parts(self, p: Proposal, meta) -> list[Part]:
+        if meta is None:
+            return [(None, lambda: Text("loading sample rows…", style="dim"))]
+        task = p.task
+        rows = (tuple(task.input_fields), task.output_field, id(meta))  # shared by many tasks
+        return [(("head", task.instruction), lambda: samples_head(task)),
+                (("rows", *rows), lambda: sample_rows(task, meta, n=3))]
+
+    def _render_proposal(self, p: Proposal, meta) -> None:
+        self.query_one("#proposal", TextPane).show(self._proposal_part(p, meta))
+
+    def _prepare_next(self) -> None:
+        """Wrap what the next decision will show (the next undecided proposal)."""
+        self._ahead = None
+        queue = self.queue
+        if queue is None or queue.current is None or not queue.all.left:
+            return
+        p = queue.items[queue.first_undecided(queue.pos + 1)]
+        meta = self._meta_of(p)
+        if meta is None:
+            self._fetch_meta(p.dataset, p.config)
+            return
+        self.query_one("#proposal", TextPane).prepare(self._proposal_part(p, meta))
+        self.query_one("#samples", TextPane).prepare(*self._sample_parts(p, meta))
 
     def _render_strip(self) -> None:
         strip = self.query_one(QueueStrip)
@@ -151,9 +181,14 @@ class ReviewScreen(Screen):
         status.show(self.queue, current.dataset if current else None, sum(self.pending.values()),
                     time.monotonic() - self.app.started)
 
-    @work(thread=True, group="meta", exit_on_error=False)
     def _fetch_meta(self, dataset: str, config: str | None) -> None:
         key = jobs.meta_key(dataset, config)
+        if key not in self._fetching:  # one fetch per dataset at a time
+            self._fetching.add(key)
+            self._fetch_meta_worker(dataset, config, key)
+
+    @work(thread=True, group="meta", exit_on_error=False)
+    def _fetch_meta_worker(self, dataset: str, config: str | None, key: str) -> None:
         try:
             meta = jobs.fetch_meta(self.app.store, self.app.settings, dataset, config,
                                    self.app.meta_cache)
@@ -164,11 +199,12 @@ class ReviewScreen(Screen):
 
     @on(MetaLoaded)
     def _meta_loaded(self, message: MetaLoaded) -> None:
+        self._fetching.discard(message.key)
         p = self.current
         if p is None or jobs.meta_key(p.dataset, p.config) != message.key:
             return
         if message.meta is None:
-            self.query_one("#samples", Static).update(render.join(
+            self.query_one("#samples", TextPane).update(render.join(
                 ("Could not load sample rows: ", "yellow"), (message.error, "yellow")))
             return
         self.show_current()

@@ -84,18 +84,31 @@ def proposal_text(p: Proposal, status: str, flagged: bool, saving: bool,
 
 def samples_text(task: Task, meta: DatasetMeta | None, n: int = 3, limit: int = 400) -> Text:
     """`n` sample rows rendered as instruction / input / output through the task."""
-    from dynotui.core.instances import build, feature_map
-
-    out = Text(end="")
     if meta is None:
-        out.append("loading sample rows…", style="dim italic")
-        return out
-    rows = meta.sample_rows()
-    features = feature_map(meta.features)
+        return Text("loading sample rows…", style="dim italic", end="")
+    out = samples_head(task, limit)
+    out.append_text(sample_rows(task, meta, n, limit))
+    return out
+
+
+def samples_head(task: Task, limit: int = 400) -> Text:
+    """The instruction every sample row shares."""
+    out = Text(end="")
     out.append("instruction ", style="bold")
     out.append("(every row)\n", style="dim")
     out.append_text(render.text(task.instruction or "(empty)", style="italic", limit=limit))
     out.append("\n\n")
+    return out
+
+
+def sample_rows(task: Task, meta: DatasetMeta, n: int = 3, limit: int = 400) -> Text:
+    """`n` rows as input / output through the task's fields (the same for every task of the
+    dataset that picks the same fields)."""
+    from dynotui.core.instances import build, feature_map
+
+    out = Text(end="")
+    rows = meta.sample_rows()
+    features = feature_map(meta.features)
     shown = 0
     for i, row in enumerate(rows):
         if shown >= n:

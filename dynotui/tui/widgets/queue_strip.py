@@ -51,9 +51,13 @@ class QueueStrip(Widget):
             for y in changed:
                 self.refresh(Region(0, y, self.size.width, 1))
 
+    def render_lines(self, crop):
+        # Looked up once per frame, not once per line: each look-up walks the styles.
+        self._frame = (self.content_region.width or self.size.width, self.rich_style)
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
-        width = self.content_region.width or self.size.width
-        style = self.rich_style
+        width, style = self._frame
         if y >= len(self._rows) or width <= 0:
             return Strip.blank(width, style)
         i, p, status, current = self._rows[y]

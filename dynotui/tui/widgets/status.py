@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from rich.text import Text
+from textual.strip import Strip
 from textual.widget import Widget
 
 from dynotui.tui import render
@@ -25,14 +26,27 @@ class StatusLine(Widget):
     def __init__(self, auto: bool = False, **kwargs) -> None:
         super().__init__(**kwargs)
         self.auto = auto  # keep itself up to date (screens without a dataset of their own)
-        self._text = Text("loading…", style="dim")
+        self._text = Text("loading…", style="dim", end="")
+        self._strip: Strip | None = None  # the line drawn, until the text or width changes
 
-    def render(self) -> Text:
-        return self._text
+    def render_line(self, y: int) -> Strip:
+        width, style = self.content_region.width, self.rich_style
+        if y or width <= 0:
+            return Strip.blank(width, style)
+        if self._strip is None or self._strip.cell_length != width:
+            console = self.app.console
+            line = console.render_lines(self._text, console.options.update_width(width),
+                                        pad=True)[0]
+            self._strip = Strip(line, width)
+        return self._strip.apply_style(style)
+
+    @property
+    def plain(self) -> str:
+        return self._text.plain
 
     def update(self, text: Text) -> None:
         if text.plain != self._text.plain or text.spans != self._text.spans:
-            self._text = text
+            self._text, self._strip = text, None
             self.refresh()
 
     def show(self, queue, dataset: str | None, pending: int, elapsed: float = 0.0) -> None:
