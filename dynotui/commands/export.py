@@ -116,14 +116,17 @@ def run(args: argparse.Namespace) -> int:
     from dynotui.commands._util import console, open_store, print_json
     from dynotui.commands.show import safe
     from dynotui.core.export import run_export
+    from dynotui.core.store.records import DamagedFile
 
     options = options_from(args)
     options.check()
     store = open_store(args)
     err = console(stderr=True)
-    for problem in store.problems:  # its decisions cannot be counted: say so, don't hide it
-        err.print(Text(safe(f"dynotui: warning: {problem.message} Decisions and tasks in it are "
-                            f"not in this export.\n{problem.hint}")), soft_wrap=True)
+    for problem in store.problems:  # decisions lost or not counted: say so, don't hide it
+        counted = isinstance(problem, DamagedFile)  # what is left in it is exported
+        lost = "" if counted else " Decisions and tasks in it are not in this export."
+        err.print(Text(safe(f"dynotui: warning: {problem.message}{lost}\n{problem.hint}")),
+                  soft_wrap=True)
     cancel = threading.Event()
     bar = Progress(TextColumn("{task.description}", markup=False), BarColumn(),
                    MofNCompleteColumn(), TextColumn("{task.fields[counts]}", markup=False),

@@ -213,11 +213,12 @@ class DynoApp(App[int]):
             self.browse.refresh_progress()
 
     def _report_problems(self, problems: list[str]) -> None:
-        """A damaged store file is named once per session; its proposals are left out."""
+        """A damaged store file is named once per session (unreadable ones are left out;
+        from one with events lost or records skipped, what is left counts)."""
         for problem in problems:
             if problem not in self._problems_told:
                 self._problems_told.add(problem)
-                self.notify(render.message(problem), title="Workspace file not read",
+                self.notify(render.message(problem), title="Workspace file damaged",
                             severity="error", markup=False, timeout=30)
 
     async def action_quit(self) -> None:

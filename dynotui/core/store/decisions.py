@@ -33,7 +33,8 @@ class DecisionFiles:
         self.ledger = Ledger()
         self.all: list[Decision] = []
         self.mine: list[Decision] = []  # this annotator's events in (ts, id) order, for undo
-        self.broken: dict[Path, StoreError] = {}
+        self.broken: dict[Path, StoreError] = {}  # unreadable: none of its events count
+        self.damaged: dict[Path, StoreError] = {}  # read, but events lost or records skipped
         self.writer: EventLog | None = None
         self._last_ts = 0.0
         self._part = 0
@@ -55,6 +56,8 @@ class DecisionFiles:
         for path in set(self.broken) - seen:  # moved aside by the user, as the error told
             del self.broken[path]
             self.logs.pop(path, None)
+        for path in set(self.damaged) - seen:
+            del self.damaged[path]
 
     def _read(self, log: EventLog) -> None:
         if log.path in self.broken:
@@ -64,6 +67,11 @@ class DecisionFiles:
         except StoreError as exc:
             self.broken[log.path] = exc
             return
+        problem = log.problem()
+        if problem is None:
+            self.damaged.pop(log.path, None)
+        else:
+            self.damaged[log.path] = problem
         if reset:
             self._rebuild()
             return
@@ -101,7 +109,8 @@ class DecisionFiles:
                     or not log.own():
                 continue
             self._read(log)  # under its lock: nothing more is coming, all of it is read
-            if path not in self.broken and log.complete() and len(log.docs) < ROLL_EVENTS:
+            if path not in self.broken and log.complete() and log.problem() is None \
+                    and len(log.docs) < ROLL_EVENTS:
                 return log
             log.close()
         while True:

@@ -15,6 +15,7 @@ from dynotui.core.errors import StoreError
 from dynotui.core.models import DatasetMeta, Proposal, Task, Verdict
 from dynotui.core.store.files import AtomicStorage, ensure_dir, flush_deferred, signature
 from dynotui.core.store.layout import DATASETS, SCHEMA, dataset_path
+from dynotui.core.store.records import DamagedFile, proposal_problem
 
 KIND = "dataset"
 
@@ -57,6 +58,34 @@ def proposal_from_doc(doc: dict[str, Any]) -> Proposal:
     return prop
 
 
+def _records(data: dict[str, Any], name: str, bad: list[str]) -> list[tuple[str, Any]]:
+    docs = data.get(name, {})
+    if not isinstance(docs, dict):
+        bad.append(f"the {name} table is {type(docs).__name__}, not an object")
+        return []
+    return list(docs.items())
+
+
+def _metas(data: dict[str, Any], bad: list[str]) -> dict[str, DatasetMeta]:
+    metas = {}
+    for key, doc in _records(data, "meta", bad):
+        try:
+            if not isinstance(doc, dict) or not isinstance(doc.get("key"), str):
+                raise TypeError("no key")
+            metas[doc["key"]] = DatasetMeta.from_dict(doc["meta"])
+        except (TypeError, KeyError, ValueError, AttributeError) as exc:
+            bad.append(f"meta record {key}: not dataset metadata ({exc})")
+    return metas
+
+
+def damaged(path: Path, bad: list[str]) -> DamagedFile:
+    shown = "; ".join(bad[:3]) + (f" (+{len(bad) - 3} more)" if len(bad) > 3 else "")
+    return DamagedFile(f"Store file {path} has {len(bad)} record{'s' if len(bad) > 1 else ''} of "
+                      f"the wrong shape, skipped: {shown}.",
+                      "dynotui never rewrites it and counts its other records. Fix or remove "
+                      "those records with a text editor to count them too.")
+
+
 def table(storage, name: str) -> Table:
     # A fresh Table per operation: TinyDB caches the next doc id per Table object, which
     # would be stale once another process has added documents to the file.
@@ -75,7 +104,8 @@ class DatasetFiles:
         self.meta_of: dict[Path, dict[str, DatasetMeta]] = {}
         self.dataset_of: dict[Path, str] = {}
         self.props: dict[str, Proposal] = {}
-        self.broken: dict[Path, StoreError] = {}
+        self.broken: dict[Path, StoreError] = {}  # unreadable: none of its proposals count
+        self.damaged: dict[Path, StoreError] = {}  # read, but records of the wrong shape skipped
 
     def storage(self, path: Path) -> AtomicStorage:
         if path not in self.storages:
@@ -102,6 +132,7 @@ class DatasetFiles:
         self.meta_of.pop(path, None)
         self.sigs.pop(path, None)
         self.broken.pop(path, None)
+        self.damaged.pop(path, None)
 
     def _load(self, path: Path) -> None:
         storage = self.storage(path)
@@ -115,14 +146,19 @@ class DatasetFiles:
         self.broken.pop(path, None)
         self.sigs[path] = storage._sig
         self.dataset_of[path] = data["_dynotui"]["1"].get("dataset", "")
-        pids = []
-        for doc in data.get("proposals", {}).values():
+        pids, bad = [], []
+        for key, doc in _records(data, "proposals", bad):
+            problem = proposal_problem(doc)
+            if problem:
+                bad.append(f"proposal record {key}: {problem}")
+                continue
             prop = proposal_from_doc(doc)
             self.props[prop.id] = prop
             pids.append(prop.id)
         self.pids_of[path] = pids
-        self.meta_of[path] = {d["key"]: DatasetMeta.from_dict(d["meta"])
-                              for d in data.get("meta", {}).values()}
+        self.meta_of[path] = _metas(data, bad)
+        if bad:
+            self.damaged[path] = damaged(path, bad)
         storage.invalidate()  # the objects above are the cache; don't hold the file twice
 
     def check(self, path: Path) -> None:
@@ -158,7 +194,20 @@ class DatasetFiles:
         except StoreError as exc:
             self.broken[path] = exc
             raise
-        storage.fresh()["_dynotui"]["1"]["dataset"] = dataset
+        data = storage.fresh()
+        bad: list[str] = []
+        for key, doc in _records(data, "proposals", bad):
+            problem = proposal_problem(doc)
+            if problem:
+                bad.append(f"proposal record {key}: {problem}")
+        _metas(data, bad)
+        if bad:  # TinyDB would write every record back: never rewrite a damaged file
+            error = damaged(path, bad)
+            self.damaged[path] = error
+            raise StoreError(f"{error.message} Nothing was written to it.",
+                             f"Fix or remove those records with a text editor (or move the file "
+                             f"aside: mv '{path}' '{path}.bad'), then run again.")
+        data["_dynotui"]["1"]["dataset"] = dataset
         return storage
 
     def add(self, props: list[Proposal]) -> list[Proposal]:

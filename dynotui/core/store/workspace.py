@@ -93,10 +93,12 @@ class Store:
 
     @property
     def problems(self) -> list[StoreError]:
-        """Files that could not be read (left untouched); everything else works."""
+        """Files that could not be read, or were read with events lost or records skipped
+        (all left untouched); everything else works."""
         self._datasets.refresh()
         self._decisions.refresh()
-        return [*self._datasets.broken.values(), *self._decisions.broken.values()]
+        return [*self._datasets.broken.values(), *self._datasets.damaged.values(),
+                *self._decisions.broken.values(), *self._decisions.damaged.values()]
 
     # -- dataset metadata -----------------------------------------------------------------
     def save_meta(self, meta: DatasetMeta) -> None:

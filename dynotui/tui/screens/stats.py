@@ -86,7 +86,7 @@ def stats_renderable(data: dict[str, Any]) -> Group:
             parts.append(render.line(stage_line(stage), limit=300))
             parts[-1].end = "\n"
     for problem in data.get("problems", []):
-        parts.append(render.text(problem, style="yellow"))
+        parts.append(render.text(f"Problem: {problem}", style="yellow"))
         parts[-1].end = "\n"
     return Group(*parts)
 
