@@ -21,7 +21,21 @@ def make_app(workspace: Path, base_url: str | None = None, start: str | None = N
     for key, value in overrides.items():
         setattr(settings, key, value)
     store = Store(settings.workspace, annotator=annotator)
-    return DynoApp(settings, store, source=source, start=start)
+    app = DynoApp(settings, store, source=source, start=start)
+    return keep_notices(app)
+
+
+def keep_notices(app):
+    """app.said: every toast's text in order (toasts expire; under load before a test looks)."""
+    app.said = []
+    notify = app.notify
+
+    def said(message, *args, **kwargs):
+        app.said.append(str(message))
+        return notify(message, *args, **kwargs)
+
+    app.notify = said
+    return app
 
 
 async def settle(pilot, app, timeout: float = 30.0) -> None:

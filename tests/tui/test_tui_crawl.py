@@ -62,7 +62,7 @@ def on_screen(app) -> str:
 
 
 def notices(app) -> list[str]:
-    return [str(n.message) for n in app._notifications]
+    return app.said
 
 
 async def palette(pilot, command: str) -> None:
