@@ -23,7 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dynotui.core.models import Decision, Proposal, Task  # noqa: E402
 from dynotui.core.store import Store  # noqa: E402
-from dynotui.core.store.files import atomic_write, dumps  # noqa: E402
+from dynotui.core.durable import atomic_write  # noqa: E402
+from dynotui.core.store.files import dumps  # noqa: E402
 
 
 def make_props(n: int, per_dataset: int = 100) -> list[Proposal]:

@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from dynotui.core.embed.model import model_label, model_slug
+from dynotui.core.durable import atomic_write, clean_temp_files
 from dynotui.core.errors import StoreError
-from dynotui.core.store.files import atomic_write, clean_temp_files
 
 EMBEDDINGS = "embeddings"
 MAX_SHARDS = 16

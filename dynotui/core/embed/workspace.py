@@ -20,7 +20,7 @@ from dynotui.core.embed.model import model_label
 from dynotui.core.embed.vectors import EmbedReport, embed_texts
 from dynotui.core.errors import StoreError
 from dynotui.core.models import Proposal
-from dynotui.core.store.files import atomic_write
+from dynotui.core.durable import atomic_write
 
 SUPERSEDED = "edited"
 

@@ -7,13 +7,11 @@ the next export into the same folder removes once its process is gone.
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 from pathlib import Path
 
+from dynotui.core.durable import fsync_path, pid_alive, temp_name, temp_pid
 from dynotui.core.errors import ExportError
-from dynotui.core.store.files import pid_alive
-from dynotui.core.store.files import fsync_dir
 
 TMP_MARK = ".dynotui-tmp-"
 SYNC_ALL_ABOVE = 16
@@ -21,7 +19,7 @@ MANIFEST = ".dynotui-export.json"
 
 
 def temp_path(target: Path) -> Path:
-    return target.with_name(f".{target.name}{TMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
+    return temp_name(target, TMP_MARK)
 
 
 def _remove(path: Path) -> None:
@@ -40,8 +38,8 @@ def clean_stale(target: Path) -> int:
     if not target.parent.is_dir():
         return 0
     for path in target.parent.glob(f".{target.name}{TMP_MARK}*"):
-        pid_text = path.name.rsplit(TMP_MARK, 1)[-1].split("-", 1)[0]
-        if pid_text.isdigit() and int(pid_text) != os.getpid() and not pid_alive(int(pid_text)):
+        pid = temp_pid(path.name, TMP_MARK)
+        if pid > 0 and pid != os.getpid() and not pid_alive(pid):
             _remove(path)
             removed += 1
     return removed
@@ -87,13 +85,9 @@ def fsync_tree(path: Path) -> None:
         os.sync()  # one flush for thousands of task files instead of an fsync each
     else:
         for name in files:
-            fd = os.open(name, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            fsync_path(Path(name))
     for root, _dirs, _names in os.walk(path):
-        fsync_dir(Path(root))
+        fsync_path(Path(root))
 
 
 def commit(pairs: list[tuple[Path, Path]]) -> None:
@@ -110,7 +104,7 @@ def commit(pairs: list[tuple[Path, Path]]) -> None:
                 _remove(old)
         else:
             os.replace(tmp, target)
-        fsync_dir(target.parent)
+        fsync_path(target.parent)
 
 
 def discard(paths: list[Path]) -> None:

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dynotui.core.durable import JsonLines, atomic_write
 from dynotui.core.errors import ConfigError, DatasetError, LLMError
 from dynotui.core.models import DatasetMeta
 
@@ -130,8 +131,6 @@ def write_requests(store: Any, settings: Any, out: str | Path, metas: list[Datas
     report.requests = len(lines)
     path = Path(out).expanduser()
     try:
-        from dynotui.core.store.files import atomic_write
-
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, ("\n".join(lines) + ("\n" if lines else "")).encode())
     except OSError as exc:
@@ -265,8 +264,6 @@ class _Ingest:
 
 def ingest(store: Any, settings: Any, path: str | Path, force: bool = False) -> IngestReport:
     """Validate and store every answer of a Batch results file; bad lines are kept with a reason."""
-    from dynotui.core.growth.log import JsonLines
-
     path = Path(path).expanduser()
     try:
         raw = path.read_bytes()

@@ -11,9 +11,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from dynotui.core.growth.batch import FOLDER, URL, IngestReport, ingest
-from dynotui.core.growth.log import read_json, write_json
+from dynotui.core.durable import atomic_write, write_json
 from dynotui.core.errors import ConfigError, LLMError
+from dynotui.core.growth.batch import FOLDER, URL, IngestReport, ingest
+from dynotui.core.growth.log import read_json
 
 REGISTRY = "batches.json"
 DONE = ("completed", "failed", "expired", "cancelled")
@@ -143,8 +144,6 @@ def collect(store: Any, settings: Any, batch_id: str | None = None, wait: bool =
             except Exception as exc:  # noqa: BLE001
                 raise _api_error(f"Downloading {file_id}", settings, exc) from None
             target = folder / f"{entry['id']}-{kind.split('_')[0]}.jsonl"
-            from dynotui.core.store.files import atomic_write
-
             folder.mkdir(parents=True, exist_ok=True)
             atomic_write(target, blob)
             reports.append(ingest(store, settings, target))

@@ -18,7 +18,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from dynotui.core.growth.log import LOCK, CrawlLog, History, crawl_dir, now, read_json, write_json
+from dynotui.core.durable import write_json
+from dynotui.core.growth.log import LOCK, CrawlLog, History, crawl_dir, now, read_json
 from dynotui.core.errors import DatasetError, DynoError, StoreError
 from dynotui.core.growth.listing import SORTS, fetch_page, first_request
 from dynotui.core.models import DatasetMeta, DatasetRef, Verdict

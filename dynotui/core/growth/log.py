@@ -11,13 +11,12 @@ WORKSPACE/crawl/cursor-<query>.json holds where the listing stands (replaced ato
 from __future__ import annotations
 
 import json
-import os
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dynotui.core.durable import JsonLines
 from dynotui.core.errors import StoreError
 
 FOLDER = "crawl"
@@ -30,71 +29,6 @@ def crawl_dir(workspace: str | Path) -> Path:
     return Path(workspace) / FOLDER
 
 
-class JsonLines:
-    """An append-only JSON-lines file: whole lines, durable on return, torn tails ignored."""
-
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        self.folder = self.path.parent
-        self._fd: int | None = None
-        self._mutex = threading.Lock()
-
-    def read(self) -> list[dict[str, Any]]:
-        """Every complete line; a torn last line (killed mid-write) is ignored."""
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
-            return []
-        except OSError as exc:
-            raise StoreError(f"Cannot read {self.path}: {exc.strerror}.",
-                             "Check the file's permissions.") from exc
-        end = raw.rfind(b"\n") + 1
-        out = []
-        for number, line in enumerate(raw[:end].splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except ValueError as exc:
-                raise StoreError(f"The log {self.path} is corrupt at line {number}.",
-                                 f"Move it aside (mv '{self.path}' '{self.path}.bad') to start "
-                                 "its history afresh.") from exc
-            if isinstance(record, dict):
-                out.append(record)
-        return out
-
-    def _open(self) -> int:
-        if self._fd is None:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-            size = os.fstat(self._fd).st_size
-            if size:
-                with open(self.path, "rb") as fh:
-                    fh.seek(size - 1)
-                    torn = fh.read(1) != b"\n"
-                if torn:  # a killed writer left half a line: end it so the next line is whole
-                    os.write(self._fd, b"\n")
-        return self._fd
-
-    def append(self, *records: dict[str, Any]) -> None:
-        """Durable when this returns: one write (a kill leaves all or nothing) and fdatasync."""
-        blob = "".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n"
-                       for r in records).encode()
-        with self._mutex:
-            fd = self._open()
-            try:
-                os.write(fd, blob)
-                os.fdatasync(fd)
-            except OSError as exc:
-                raise StoreError(f"Cannot write {self.path}: {exc.strerror}.",
-                                 "Check free disk space, then run the command again.") from exc
-
-    def close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
-
-
 class CrawlLog(JsonLines):
     """WORKSPACE/crawl/log.jsonl; one crawl writes at a time (the crawl lock)."""
 
@@ -103,14 +37,6 @@ class CrawlLog(JsonLines):
 
     def read(self) -> list[dict[str, Any]]:
         return [r for r in super().read() if "t" in r]
-
-
-def write_json(path: Path, data: Any) -> None:
-    """Replace a small JSON file atomically (temp file, fsync, rename)."""
-    from dynotui.core.store.files import atomic_write
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, json.dumps(data, ensure_ascii=False, indent=1).encode())
 
 
 def read_json(path: Path) -> Any:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import json
-import os
 import random
 import time
 from pathlib import Path
 from typing import Any
 
+from dynotui.core.durable import write_json
 from dynotui.core.errors import LLMError
 from dynotui.core.llm.answer import MODES, Answer, LLMUnavailable
 from dynotui.core.text import clean, one_line
@@ -120,10 +120,7 @@ class OpenAICompatClient:
             if data.get(self.base_url) == mode:
                 return
             data[self.base_url] = mode
-            self.modes_file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.modes_file.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(data, indent=1))
-            os.replace(tmp, self.modes_file)
+            write_json(self.modes_file, data)
         except (OSError, ValueError):
             pass  # remembering is an optimisation only
 

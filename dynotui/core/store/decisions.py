@@ -13,7 +13,7 @@ from tinydb.table import Table
 from dynotui.core.errors import StoreError
 from dynotui.core.models import Decision
 from dynotui.core.store.eventlog import TABLE, EventLog
-from dynotui.core.store.files import ensure_dir
+from dynotui.core.durable import ensure_dir
 from dynotui.core.store.layout import DECISIONS, ROLL_EVENTS, SCHEMA, annotator_dir
 from dynotui.core.store.state import Ledger
 

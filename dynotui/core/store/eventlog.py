@@ -28,12 +28,12 @@ from typing import Any
 
 from tinydb.storages import Storage
 
+from dynotui.core.durable import append_whole, create_exclusive, json_lines
 from dynotui.core.errors import StoreError
-from dynotui.core.store.files import MARKER, create_exclusive, file_error
+from dynotui.core.store.files import MARKER, file_error
 from dynotui.core.store.records import DamagedFile, event_problem
 
 KIND = "events"
-_datasync = getattr(os, "fdatasync", os.fsync)  # macOS has no fdatasync
 TABLE = "events"
 CHECKPOINT_SIZE = 160  # fixed: rewritten in place, never leaves a longer old record's tail
 MAX_BAD_SHOWN = 3
@@ -215,16 +215,11 @@ class EventLog(Storage):
         """Append events; durable (fdatasync) when this returns. Call own() first."""
         if not docs:
             return
-        blob = "".join(json.dumps(d, ensure_ascii=False, separators=(",", ":")) + "\n"
-                       for d in docs).encode()
+        blob = json_lines(docs)
         if self._fd is None:
             raise StoreError(f"Not the writer of {self.path}.", "This is a bug in dynotui.")
         try:
-            written = os.write(self._fd, blob)  # one write: a kill leaves all or nothing
-            if written != len(blob):
-                os.ftruncate(self._fd, self._offset)
-                raise OSError(28, "short write (disk full?)")
-            _datasync(self._fd)
+            append_whole(self._fd, blob)  # one write: a kill leaves all or nothing
         except OSError as exc:
             raise StoreError(f"Cannot save the decision to {self.path}: {exc.strerror}.",
                              "Check free disk space and permissions; the decision was not "

@@ -1,147 +1,23 @@
-"""Crash-safe files: atomic replace, a TinyDB storage on top of it, leftover temp cleanup.
+"""The store's files: a TinyDB storage on core.durable's atomic replace, and their checks.
 
 TinyDB's default JSONStorage rewrites the file in place (corrupts on SIGKILL, DESIGN.md §4);
-this storage writes a temp file in the same folder, fsyncs it, os.replace()s it and fsyncs
-the folder, so a reader sees the old or the new file, never half of one.
+this storage replaces the file atomically (core.durable), so a reader sees the old or the new
+file, never half of one.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import secrets
-import time
 from pathlib import Path
 from typing import Any
 
 from tinydb.storages import Storage
 
+from dynotui.core.durable import atomic_write, atomic_write_many
 from dynotui.core.errors import StoreError
 
-TMP_MARK = ".tmp-"
 MARKER = "_dynotui"  # table every dynotui file carries: {"1": {"kind": ..., "schema": N}}
-SYNC_PARALLEL_ABOVE = 4  # more files than this: fsync them from a thread pool
-
-
-def fsync_dir(path: Path) -> None:
-    """fsync a folder (or a file) by path."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def ensure_dir(path: Path) -> None:
-    """Create a folder durably: a new folder's own name must survive a power cut too."""
-    if path.is_dir():
-        return
-    missing = [p for p in (path, *path.parents) if not p.exists()]
-    path.mkdir(parents=True, exist_ok=True)
-    for folder in missing:
-        fsync_dir(folder.parent)
-
-
-def temp_name(path: Path) -> Path:
-    # pid in the name lets cleanup tell a live writer's temp file from a dead one's.
-    return path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
-
-
-def _write_temp(path: Path, data: bytes, sync: bool) -> Path:
-    tmp = temp_name(path)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        if sync:
-            os.fsync(fd)
-    except BaseException:
-        os.close(fd)
-        tmp.unlink(missing_ok=True)
-        raise
-    os.close(fd)
-    return tmp
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace `path` by `data`: durable when this returns, never half-written."""
-    tmp = _write_temp(path, data, sync=True)
-    os.replace(tmp, path)
-    fsync_dir(path.parent)
-
-
-def atomic_write_many(items: list[tuple[Path, bytes]]) -> None:
-    """Several atomic replaces: each file is old or new, all durable on return."""
-    if len(items) <= SYNC_PARALLEL_ABOVE:
-        for path, data in items:
-            atomic_write(path, data)
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
-    temps = [(_write_temp(path, data, sync=False), path) for path, data in items]
-    try:
-        # fsyncs in parallel share journal commits: 300 files in ~0.1 s instead of ~1.5 s,
-        # and unlike os.sync() they never wait for other programs' writes
-        with ThreadPoolExecutor(16) as pool:
-            list(pool.map(fsync_dir, [tmp for tmp, _ in temps]))
-    except BaseException:
-        for tmp, _ in temps:
-            tmp.unlink(missing_ok=True)
-        raise
-    for tmp, path in temps:
-        os.replace(tmp, path)
-    for folder in {path.parent for _, path in temps}:
-        fsync_dir(folder)
-
-
-def create_exclusive(path: Path, data: bytes) -> bool:
-    """Create `path` with `data` atomically unless it exists (False then)."""
-    tmp = _write_temp(path, data, sync=True)
-    try:
-        os.link(tmp, path)  # atomic and fails when the name is taken
-    except FileExistsError:
-        return False
-    finally:
-        tmp.unlink(missing_ok=True)
-    fsync_dir(path.parent)
-    return True
-
-
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def clean_temp_files(folder: Path, max_age: float = 3600.0) -> list[Path]:
-    """Remove temp files left by killed writers (dead pid, or older than max_age)."""
-    removed = []
-    if not folder.is_dir():
-        return removed
-    now = time.time()
-    for entry in os.scandir(folder):
-        if TMP_MARK not in entry.name or not entry.name.startswith("."):
-            continue
-        try:
-            pid = int(entry.name.rsplit(TMP_MARK, 1)[1].split("-")[0])
-        except ValueError:
-            pid = -1
-        try:
-            old = now - entry.stat().st_mtime > max_age
-        except FileNotFoundError:
-            continue
-        if pid <= 0 or old or not pid_alive(pid):
-            try:
-                os.unlink(entry.path)
-                removed.append(Path(entry.path))
-            except FileNotFoundError:
-                pass
-    return removed
 
 
 def signature(path: Path) -> tuple[int, int, int] | None:

@@ -11,10 +11,11 @@ import os
 import time
 from typing import TYPE_CHECKING
 
+from dynotui.core.durable import atomic_write
 from dynotui.core.errors import StoreError
 from dynotui.core.models import DatasetMeta, Decision, Proposal
 from dynotui.core.store.eventlog import KIND
-from dynotui.core.store.files import MARKER, atomic_write, dumps, file_error
+from dynotui.core.store.files import MARKER, dumps, file_error
 from dynotui.core.store.layout import LEGACY_V1, ROLL_EVENTS, SCHEMA, annotator_dir
 
 if TYPE_CHECKING:

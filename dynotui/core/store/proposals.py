@@ -13,7 +13,8 @@ from tinydb.table import Table
 
 from dynotui.core.errors import StoreError
 from dynotui.core.models import DatasetMeta, Proposal, Task, Verdict
-from dynotui.core.store.files import AtomicStorage, ensure_dir, flush_deferred, signature
+from dynotui.core.durable import ensure_dir
+from dynotui.core.store.files import AtomicStorage, flush_deferred, signature
 from dynotui.core.store.layout import DATASETS, SCHEMA, dataset_path
 from dynotui.core.store.records import DamagedFile, proposal_problem
 

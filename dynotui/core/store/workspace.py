@@ -19,11 +19,12 @@ from typing import Any
 from filelock import FileLock, Timeout
 from tinydb import Query
 
+from dynotui.core.durable import clean_temp_files, ensure_dir
 from dynotui.core.errors import StoreError
 from dynotui.core.models import DatasetMeta, Decision, Proposal, Task
 from dynotui.core.store import migrate
 from dynotui.core.store.decisions import DecisionFiles
-from dynotui.core.store.files import AtomicStorage, clean_temp_files, ensure_dir, flush_deferred
+from dynotui.core.store.files import AtomicStorage, flush_deferred
 from dynotui.core.store.layout import DATASETS, DECISIONS, INDEX, LOCK, SCHEMA
 from dynotui.core.store.proposals import DatasetFiles, table
 from dynotui.core.store.state import ALL, POLICIES, STATUSES

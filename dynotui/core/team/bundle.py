@@ -20,7 +20,7 @@ from typing import Any
 from dynotui.core.errors import StoreError
 from dynotui.core.models import DatasetMeta
 from dynotui.core.store.eventlog import EventLog
-from dynotui.core.store.files import atomic_write, ensure_dir
+from dynotui.core.durable import atomic_write, ensure_dir
 from dynotui.core.store.layout import DECISIONS, annotator_dir, slug
 from dynotui.core.store.proposals import proposal_from_doc, proposal_to_doc
 

@@ -145,7 +145,7 @@ def _results(llm: LLMServer, requests_file: Path) -> list[str]:
 
 def test_ingest_keeps_bad_lines_with_their_reasons(llm, tmp_path):
     from dynotui.core.growth.batch import ingest, write_requests
-    from dynotui.core.growth.log import JsonLines
+    from dynotui.core.durable import JsonLines
 
     store, metas = queue_samples(tmp_path / "ws", ["sst-mini", "news-topics"])
     settings = _settings(tmp_path / "ws", llm)
