@@ -32,6 +32,16 @@ from dynotui.core.store.state import ALL, POLICIES, STATUSES
 DECIDE_ACTIONS = ("accept", "reject", "skip", "flag", "unflag")
 
 
+def serial(method):
+    """Run the method under the store's in-process lock (the TUI reads in workers while a
+    thread writes); the lock is re-entrant, so serial methods may call each other."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self._mutex:
+            return method(self, *args, **kwargs)
+    return wrapper
+
+
 def default_session() -> str:
     return f"{datetime.now():%Y%m%dT%H%M%S}-{os.getpid()}-{secrets.token_hex(2)}"
 
@@ -83,6 +93,7 @@ class Store:
             with self.locked():
                 migrate.upgrade(self, schema)
 
+    @serial
     def close(self) -> None:
         self._decisions.close()
 
@@ -93,6 +104,7 @@ class Store:
         self.close()
 
     @property
+    @serial
     def problems(self) -> list[StoreError]:
         """Files that could not be read, or were read with events lost or records skipped
         (all left untouched); everything else works."""
@@ -102,22 +114,27 @@ class Store:
                 *self._decisions.broken.values(), *self._decisions.damaged.values()]
 
     # -- dataset metadata -----------------------------------------------------------------
+    @serial
     def save_meta(self, meta: DatasetMeta) -> None:
         with self.locked():
             self._datasets.save_meta(meta)
 
+    @serial
     def load_meta(self, key: str) -> DatasetMeta | None:
         return self._datasets.meta(key)
 
+    @serial
     def dataset_keys(self) -> list[str]:
         return self._datasets.keys()
 
+    @serial
     def metas(self) -> dict[str, DatasetMeta]:
         """Every cached DatasetMeta by key (one directory scan)."""
         self._datasets.refresh()
         return {k: m for metas in self._datasets.meta_of.values() for k, m in metas.items()}
 
     # -- proposals ------------------------------------------------------------------------
+    @serial
     def add_proposals(self, props: list[Proposal]) -> list[Proposal]:
         """Store the proposals not stored yet (by content-hash id); durable on return."""
         if not props:
@@ -125,15 +142,18 @@ class Store:
         with self.locked():
             return self._datasets.add(list(props))
 
+    @serial
     def replace_proposals(self, props: list[Proposal]) -> None:
         """Keep another copy (same id: same content) of stored proposals (dynotui sync)."""
         if props:
             with self.locked():
                 self._datasets.replace(list(props))
 
+    @serial
     def proposals(self, dataset: str | None = None) -> list[Proposal]:
         return self._datasets.proposals(dataset)
 
+    @serial
     def live_proposals(self, dataset: str | None = None) -> list[Proposal]:
         """The proposals that count (stats, export, decide, review): all but versions whose
         edit was undone (an edit made again brings its version back)."""
@@ -141,12 +161,14 @@ class Store:
         ledger = self._decisions.ledger
         return [p for p in self.proposals(dataset) if not (p.parent and ledger.retracted(p.id))]
 
+    @serial
     def retracted(self) -> set[str]:
         """Ids of versions whose edit was undone (kept on file, counted nowhere)."""
         self._decisions.refresh()
         ledger = self._decisions.ledger
         return {pid for pid in ledger.edits if ledger.retracted(pid)}
 
+    @serial
     def proposal(self, pid: str) -> Proposal:
         prop = self._datasets.props.get(pid)
         if prop is None:
@@ -157,6 +179,7 @@ class Store:
                              "List ids with `dynotui stats` or check --workspace.")
         return prop
 
+    @serial
     def find(self, prefix: str) -> Proposal:
         """The one proposal whose id starts with `prefix`."""
         self._datasets.refresh()
@@ -168,24 +191,29 @@ class Store:
                              "Check the id and --workspace.")
         return self._datasets.props[hits[0]]
 
+    @serial
     def ids(self) -> set[str]:
         """Ids of all stored proposals."""
         self._datasets.refresh()
         return set(self._datasets.props)
 
+    @serial
     def count_proposals(self) -> int:
         self._datasets.refresh()
         return len(self._datasets.props)
 
     # -- generation cache and stages (index.json) -----------------------------------------
+    @serial
     def generation_done(self, key: str) -> bool:
         return any(d.get("key") == key for d in self._index.fresh().get("generation", {}).values())
 
+    @serial
     def mark_generation(self, key: str, info: dict) -> None:
         with self.locked():
             table(self._index, "generation").upsert(
                 {"key": key, "info": info, "ts": time.time()}, Query().key == key)
 
+    @serial
     def mark_generations(self, items: dict[str, dict]) -> None:
         """mark_generation for many keys with one write of the index (generation runs)."""
         if not items:
@@ -201,23 +229,28 @@ class Store:
                 self._index.deferred = None
             flush_deferred(batch)
 
+    @serial
     def generations(self) -> dict[str, dict]:
         return {d["key"]: d.get("info", {}) for d in self._index.fresh().get("generation", {}).values()}
 
+    @serial
     def add_stage(self, info: dict) -> int:
         with self.locked():
             return table(self._index, "stages").insert({**info, "ts": time.time()})
 
+    @serial
     def stages(self) -> list[dict]:
         docs = self._index.fresh().get("stages", {})
         return [{**doc, "id": int(key)} for key, doc in sorted(docs.items(), key=lambda kv: int(kv[0]))]
 
     # -- decisions ------------------------------------------------------------------------
+    @serial
     def decide(self, pid: str, action: str, reason: str = "", note: str = "",
                seconds: float = 0.0, role: str = "") -> Decision:
         """Record a decision; it is on disk (fsynced) when this returns."""
         return self.decide_many([pid], action, reason, note, seconds, role)[0]
 
+    @serial
     def decide_many(self, pids: list[str], action: str, reason: str = "", note: str = "",
                     seconds: float = 0.0, role: str = "") -> list[Decision]:
         """The same decision on several proposals in one write: all durable on return, or none."""
@@ -232,6 +265,7 @@ class Store:
         self._decisions.append(events)
         return events
 
+    @serial
     def edit(self, pid: str, task: Task, seconds: float = 0.0,
              verdicts: list | None = None, role: str = "") -> Proposal:
         """Store the edited task as a new version and accept it; the old one becomes `edited`."""
@@ -253,6 +287,7 @@ class Store:
         self._decisions.append(pair)  # one write: both or neither
         return new
 
+    @serial
     def undo(self) -> Decision | None:
         """Cancel this annotator's latest event not yet undone (an edit with its accept)."""
         self._decisions.refresh()
@@ -267,6 +302,7 @@ class Store:
         self._decisions.append(undos)
         return undos[-1]
 
+    @serial
     def events(self, pid: str | None = None) -> list[Decision]:
         self._decisions.refresh()
         events = self._decisions.all
@@ -274,17 +310,20 @@ class Store:
             events = [e for e in events if e.proposal == pid]
         return sorted(events, key=lambda e: (e.ts, e.id))
 
+    @serial
     def annotators(self) -> list[str]:
         self._decisions.refresh()
         return sorted(self._decisions.ledger.annotators())
 
     # -- derived state --------------------------------------------------------------------
+    @serial
     def status(self, pid: str, annotator: str | None = None) -> str:
         """undecided|accepted|rejected|skipped|edited for `annotator` (default: this one;
         "*": the latest decision of anyone)."""
         self._decisions.refresh()
         return self._decisions.ledger.status(pid, annotator or self.annotator)
 
+    @serial
     def statuses(self, annotator: str | None = None) -> dict[str, str]:
         self._decisions.refresh()
         self._datasets.refresh()
@@ -292,6 +331,7 @@ class Store:
         return {pid: ledger.status(pid, who) if pid in ledger.by_pid else "undecided"
                 for pid in self._datasets.props}
 
+    @serial
     def undecided(self, dataset: str | None = None, annotator: str | None = None) -> list[Proposal]:
         """The review queue: proposals this annotator has not decided, oldest first."""
         self._decisions.refresh()
@@ -300,17 +340,20 @@ class Store:
                  if p.id not in ledger.by_pid or ledger.status(p.id, who) == "undecided"]
         return sorted(props, key=lambda p: p.created)
 
+    @serial
     def is_flagged(self, pid: str, annotator: str | None = None) -> bool:
         """Flagged by anyone (or by `annotator`) and not unflagged since."""
         self._decisions.refresh()
         return self._decisions.ledger.flagged(pid, annotator)
 
+    @serial
     def flagged(self, annotator: str | None = None) -> set[str]:
         """Ids of proposals flagged by anyone (or by `annotator`) and not unflagged since."""
         self._decisions.refresh()
         ledger = self._decisions.ledger
         return {pid for pid in ledger.by_pid if ledger.flagged(pid, annotator)}
 
+    @serial
     def accepted(self, policy: str = "any", annotator: str | None = None) -> list[Proposal]:
         """Accepted proposals: by one annotator, or combining all by a policy."""
         if policy not in POLICIES:
@@ -319,24 +362,6 @@ class Store:
         ledger = self._decisions.ledger
         return [p for p in self.live_proposals() if p.id in ledger.by_pid
                 and ledger.accepted(p.id, policy, annotator)]
-
-
-def _serial(method):
-    @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):
-        with self._mutex:
-            return method(self, *args, **kwargs)
-    return wrapper
-
-
-for _name in ("save_meta", "load_meta", "dataset_keys", "metas", "add_proposals",
-              "replace_proposals", "proposals",
-              "live_proposals", "retracted", "proposal", "find", "ids", "count_proposals", "generation_done", "mark_generation",
-              "generations", "add_stage", "stages", "decide", "decide_many", "edit", "undo", "events",
-              "annotators", "status", "statuses", "undecided", "is_flagged", "flagged", "accepted",
-              "close"):
-    setattr(Store, _name, _serial(getattr(Store, _name)))
-Store.problems = property(_serial(Store.problems.fget))
 
 
 class _Locked:
