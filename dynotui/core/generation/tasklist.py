@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dynotui.core import safejson
 from dynotui.core.errors import DatasetError
 from dynotui.core.models import DatasetMeta, DatasetRef, Feature, Proposal, Task, Verdict
 
@@ -70,7 +71,11 @@ def split_task_names(names: list[str]) -> dict[str, tuple[str, str | None]]:
 def read_task_list(path: str | Path) -> list[Any]:
     path = Path(path)
     try:
-        data = json.loads(path.read_bytes())
+        data = safejson.loads(path.read_bytes())
+    except safejson.TooDeep as exc:
+        raise DatasetError(f"Task list {path} is {exc}.",
+                           "Give a JSON list of {task_name, instruction, input_fields, "
+                           "output_field} objects, as Dynosaur released.") from exc
     except FileNotFoundError as exc:
         raise DatasetError(f"Task list {path} does not exist.", "Check the path.") from exc
     except (ValueError, UnicodeDecodeError) as exc:

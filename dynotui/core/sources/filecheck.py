@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from dynotui.core import safejson
 from dynotui.core.errors import DatasetError
 
 HEAD = 64 * 1024
@@ -98,7 +99,10 @@ def json_object_splits(path: Path, head: str) -> dict[str, Any] | None:
     if path.stat().st_size > SHAPE_LIMIT:
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = safejson.loads(path.read_text(encoding="utf-8-sig"))
+    except safejson.TooDeep as exc:
+        raise DatasetError(f"{path} is {exc}; dynotui reads rows, not structures that deep.",
+                           'Write a list of objects such as [{"text": ..., "label": ...}].') from exc
     except (ValueError, UnicodeDecodeError):
         return None  # JSON lines, or broken: datasets reads or reports it
     if not isinstance(data, dict) or not data:
@@ -129,7 +133,10 @@ def explain_json_failure(path: Path) -> DatasetError | None:
     text = path.read_text(encoding="utf-8-sig", errors="replace")
     if path.suffix.lower() == ".json":
         try:
-            data = json.loads(text)
+            data = safejson.loads(text)
+        except safejson.TooDeep as exc:
+            return DatasetError(f"{path} is {exc}; dynotui reads rows, not structures that deep.",
+                                'Write a list of objects such as [{"text": ..., "label": ...}].')
         except ValueError as exc:
             if getattr(exc, "msg", "") != "Extra data":  # "Extra data": JSON lines in a .json
                 return DatasetError(f"{path} is not valid JSON: {exc}.",
@@ -147,9 +154,10 @@ def explain_json_failure(path: Path) -> DatasetError | None:
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
+            value = safejson.loads(line)
         except ValueError as exc:
-            return DatasetError(f"{path}: line {number} is not valid JSON ({exc.msg}).",
+            why = getattr(exc, "msg", exc)
+            return DatasetError(f"{path}: line {number} is not valid JSON ({why}).",
                                 "Fix or delete that line (the file holds one JSON object per "
                                 "line), then try again.")
         if not isinstance(value, dict):
