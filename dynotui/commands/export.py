@@ -41,6 +41,16 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("--max-rows", type=int, metavar="N", help="read at most N rows per dataset")
     p.add_argument("--held-out", type=float, metavar="FRAC",
                    help="put this fraction of TASKS in a separate held-out split")
+    p.add_argument("--held-out-by", default="task", choices=("task", "dataset"),
+                   help="draw the held-out split by task (default) or by dataset, so no "
+                        "dataset's rows reach both splits; the (input, output) overlap is printed")
+    p.add_argument("--include-invalid", action="store_true",
+                   help="also export accepted tasks whose checks found errors (left out and "
+                        "counted by default)")
+    p.add_argument("--trl-style", default="conversational", choices=("conversational", "plain"),
+                   help="trl: prompt/completion as chat message lists, so the model's chat "
+                        "template applies (default), or plain text (the prompt ends with a "
+                        "newline, the completion starts with a space)")
     p.add_argument("--max-per-dataset", type=int, metavar="N",
                    help="at most N tasks per dataset config (sampled with --seed; with "
                         "--diverse, the most diverse N)")
@@ -72,7 +82,9 @@ def options_from(args: argparse.Namespace):
         annotator=getattr(args, "annotator", None), datasets=list(args.dataset),
         adjudicators=list(settings.adjudicators),
         per_task=args.per_task, seed=args.seed, max_input=args.max_input,
-        max_output=args.max_output, held_out=args.held_out, dedupe=not args.no_dedupe,
+        max_output=args.max_output, held_out=args.held_out, held_out_by=args.held_out_by,
+        include_invalid=args.include_invalid, trl_style=args.trl_style,
+        dedupe=not args.no_dedupe,
         max_rows=args.max_rows, push_to_hub=args.push_to_hub, private=args.private,
         max_per_dataset=args.max_per_dataset, diverse=args.diverse,
         embed_model=settings.embed_model,
@@ -87,6 +99,16 @@ def _summary(report) -> list[str]:
         lines.append(f"  {split}: {n:,} instances")
     if report.held_out_tasks:
         lines.append(f"  held-out tasks: {report.held_out_tasks:,} (no task in both splits)")
+        lines.append(f"  held-out (input, output) pairs also in train: "
+                     f"{report.held_out_overlap:,} of {report.held_out_pairs:,}"
+                     + (" (--held-out-by dataset keeps a dataset's rows on one side)"
+                        if report.held_out_overlap else ""))
+    if report.left_out_invalid:
+        rules = ", ".join(f"{k} {v}" for k, v in report.left_out_rules.items())
+        lines.append(f"  left out {report.left_out_invalid:,} accepted task(s) with error-level "
+                     f"checks ({rules}); --include-invalid exports them")
+    for task, why in sorted(report.left_out_format.items()):
+        lines.append(f"  left out of {report.format}: {task}: {why}")
     for path in report.paths:
         lines.append(f"  -> {path}")
     if not report.paths and not report.cancelled:

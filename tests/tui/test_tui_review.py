@@ -192,3 +192,44 @@ async def test_palette_offers_review_actions_and_reject_reasons(workspace):
         await settle(pilot, app)
         # Then the proposal is rejected with that reason
         assert app.store.events(props[2].id)[-1].reason == "vague instruction"
+
+
+async def test_accepting_an_invalid_proposal_asks_once_more(tmp_path):
+    # Given an undecided proposal whose checks found an error (the output is also an input)
+    from dynotui.core.models import Proposal, Task, Verdict
+    from dynotui.core.sources import load_meta, parse_ref
+    from dynotui.core.store import Store
+
+    path = tmp_path / "ws"
+    store = Store(path, annotator="alice")
+    store.save_meta(load_meta(parse_ref("sample:sst-mini"), rows=5))
+    bad = Proposal("sample:sst-mini", Task("Copy the label of the review.", ["text", "label"],
+                                           "label"), created=1.0,
+                   verdicts=[Verdict("io_overlap", False, "'label' is both", "error")])
+    good = Proposal("sample:sst-mini", Task("Decide whether the review is positive.", ["text"],
+                                            "label"), created=2.0)
+    store.add_proposals([bad, good])
+    store.close()
+    app = make_app(path, start="review")
+    async with app.run_test(size=(100, 30)) as pilot:
+        review = await open_review(pilot, app)
+        assert review.current.id == bad.id
+        # When I press a once: nothing is decided, a notification says why
+        await pilot.press("a")
+        await settle(pilot, app)
+        assert app.store.status(bad.id) == "undecided" and review.current.id == bad.id
+        notes = [n.message for n in app._notifications]
+        assert any("io_overlap" in m and "Press a again" in m for m in notes)
+        # And another key in between disarms it: a skip, back, then a single a asks again
+        await pilot.press("space", "p", "a")
+        await settle(pilot, app)
+        assert app.store.status(bad.id) == "skipped"
+        # When I press a twice, it is accepted
+        await pilot.press("a")
+        await settle(pilot, app)
+        assert app.store.status(bad.id) == "accepted"
+        # And a valid proposal is accepted at the first a
+        assert review.current.id == good.id
+        await pilot.press("a")
+        await settle(pilot, app)
+        assert app.store.status(good.id) == "accepted"

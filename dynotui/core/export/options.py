@@ -11,6 +11,8 @@ from dynotui.core.instances import STYLES
 FORMATS = ("alpaca", "jsonl", "sharegpt", "messages", "trl", "superni", "hf")
 FOLDER_FORMATS = ("superni", "hf")
 POLICIES = ("any", "majority", "unanimous", "latest", "adjudicated")  # adjudicated: core/team
+TRL_STYLES = ("conversational", "plain")
+HELD_OUT_BY = ("task", "dataset")
 TRAIN, HELD_OUT = "train", "held_out"
 
 
@@ -28,6 +30,9 @@ class ExportOptions:
     max_input: int = 2000
     max_output: int = 2000
     held_out: float | None = None  # fraction of TASKS written to the held-out split
+    held_out_by: str = "task"  # task | dataset: a dataset's tasks all land in one split
+    include_invalid: bool = False  # also tasks whose checks found errors
+    trl_style: str = "conversational"  # trl: message lists (chat template) or plain text
     dedupe: bool = True  # drop exact (instruction, input, output) repeats
     max_rows: int | None = None  # rows read per dataset config (None: all)
     push_to_hub: str | None = None  # repo id, hf format only
@@ -67,6 +72,12 @@ class ExportOptions:
         if self.held_out is not None and not 0 < self.held_out < 1:
             raise ExportError(f"--held-out must be a fraction between 0 and 1 (got {self.held_out}).",
                               "For example --held-out 0.1 keeps 10% of the tasks apart.")
+        if self.held_out_by not in HELD_OUT_BY:
+            raise ExportError(f"Unknown --held-out-by '{self.held_out_by}'.",
+                              "Use --held-out-by task or --held-out-by dataset.")
+        if self.trl_style not in TRL_STYLES:
+            raise ExportError(f"Unknown --trl-style '{self.trl_style}'.",
+                              "Use --trl-style conversational or --trl-style plain.")
         if self.replay is not None and self.replay < 0:
             raise ExportError(f"--replay must be 0 or more (got {self.replay}).")
         if self.replay_by not in ("diverse", "similar", "random"):
@@ -99,6 +110,11 @@ class ExportReport:
     tasks: int = 0  # tasks selected for export
     tasks_written: int = 0  # tasks with at least one instance
     held_out_tasks: int = 0
+    held_out_pairs: int = 0  # distinct (input, output) pairs written to the held-out split
+    held_out_overlap: int = 0  # of those, pairs also written to train (another task's rows)
+    left_out_invalid: int = 0  # accepted tasks left out for error-level checks
+    left_out_rules: dict[str, int] = field(default_factory=dict)  # their rules -> tasks
+    left_out_format: dict[str, str] = field(default_factory=dict)  # task -> why the format refused it
     datasets: int = 0
     rows_read: int = 0
     instances: int = 0

@@ -14,8 +14,9 @@ from dynotui.core.export.writers import FileWriter, TaskInfo, held_out_path
 
 
 class Output:
-    def __init__(self, fmt: str, target: Path, held_out: bool) -> None:
-        self.fmt, self.target = fmt, target
+    def __init__(self, fmt: str, target: Path, held_out: bool,
+                 trl_style: str = "conversational") -> None:
+        self.fmt, self.target, self.trl_style = fmt, target, trl_style
         self.folder = fmt in FOLDER_FORMATS
         self.pairs: list[tuple[Path, Path]] = []  # (temp, final)
         self.writers: dict[str, Any] = {}
@@ -49,7 +50,7 @@ class Output:
             clean_stale(final)
             tmp = temp_path(final)
             self.pairs.append((tmp, final))
-            self.writers[split] = FileWriter(self.fmt, tmp)
+            self.writers[split] = FileWriter(self.fmt, tmp, self.trl_style)
 
     def end_tasks(self, ids: list[str]) -> None:
         for writer in self.writers.values():

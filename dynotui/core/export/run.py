@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from dynotui.core.errors import ExportError
-from dynotui.core.export.options import ExportOptions, ExportReport, Progress
+from dynotui.core.export.options import HELD_OUT, TRAIN, ExportOptions, ExportReport, Progress
 from dynotui.core.export.output import Output
 from dynotui.core.export.select import Reservoir, filter_datasets, select_tasks, split_tasks
 from dynotui.core.export.writers import TaskInfo
@@ -84,6 +84,8 @@ class _Run:
         self.options, self.report = options, report
         self.on_progress, self.cancel = on_progress, cancel
         self.seen: set[int] = set()
+        # (input, output) hashes by split, to count held-out pairs that train also holds
+        self.pairs: dict[str, set[int]] | None = {} if options.held_out else None
         self.datasets_done = 0
         self.datasets_total = 0
 
@@ -127,9 +129,7 @@ class _Run:
                             skipped[DUPLICATE] = skipped.get(DUPLICATE, 0) + 1
                             continue
                         seen.add(key)
-                    job.sink(inp, out)
-                    job.written += 1
-                    job.cut += cut
+                    self.write(job, inp, out, cut)
                 if n % CANCEL_EVERY == 0 and self.cancelled():
                     break
                 if n % PROGRESS_EVERY == 0:
@@ -157,10 +157,36 @@ class _Run:
                         self.report.skip(DUPLICATE)
                         continue
                     self.seen.add(key)
-                job.sink(inp, out)
-                job.written += 1
-                job.cut += cut
+                self.write(job, inp, out, cut)
             job.candidates.clear()
+
+    def write(self, job: _Job, inp: str, out: str, cut: int) -> None:
+        job.sink(inp, out)
+        job.written += 1
+        job.cut += cut
+        if self.pairs is not None:
+            self.pairs.setdefault(job.info.split, set()).add(hash((inp, out)))
+
+    def overlap(self) -> None:
+        """Held-out (input, output) pairs that train holds too (other tasks on the same rows)."""
+        if self.pairs is None:
+            return
+        held = self.pairs.get(HELD_OUT, set())
+        self.report.held_out_pairs = len(held)
+        self.report.held_out_overlap = len(held & self.pairs.get(TRAIN, set()))
+
+
+def leave_out_invalid(tasks: list[Proposal], options: ExportOptions,
+                      report: ExportReport) -> list[Proposal]:
+    """Tasks whose checks found errors stay out unless --include-invalid (counted by rule)."""
+    if options.include_invalid:
+        return tasks
+    kept = [p for p in tasks if not p.errors]
+    for p in tasks:
+        for rule in dict.fromkeys(v.rule for v in p.errors):
+            report.left_out_rules[rule] = report.left_out_rules.get(rule, 0) + 1
+    report.left_out_invalid = len(tasks) - len(kept)
+    return kept
 
 
 def _accepted(store: Any, options: ExportOptions) -> list:
@@ -181,22 +207,29 @@ def run_export(store: Any, options: ExportOptions,
     started = time.perf_counter()
     report = ExportReport(format=options.format)
     tasks = filter_datasets(_accepted(store, options), options.datasets)
+    tasks = leave_out_invalid(tasks, options, report)
     tasks = select_tasks(tasks, options, workspace=getattr(store, "workspace", None))
     from dynotui.core.export.replay import apply_to_export
 
     tasks, marks = apply_to_export(store, tasks, options)
+    if not tasks and report.left_out_invalid:
+        raise ExportError(f"Every accepted task ({report.left_out_invalid}) has error-level "
+                          f"checks ({', '.join(report.left_out_rules)}).",
+                          "Fix or reject them (`dynotui proposals --json` lists the checks), "
+                          "or pass --include-invalid to export them anyway.")
     if not tasks:
         who = f" by {options.annotator}" if options.annotator else ""
         raise ExportError(f"No accepted tasks to export (policy '{options.policy}'{who}).",
                           "Accept proposals first (`dynotui decide ... accept` or the review "
                           "screen), or try another --policy / --annotator.")
-    splits = split_tasks(tasks, options.held_out, options.seed)
+    splits = split_tasks(tasks, options.held_out, options.seed, options.held_out_by)
     groups = group_tasks(tasks)
     report.tasks, report.datasets = len(tasks), len(groups)
     report.held_out_tasks = sum(1 for s in splits.values() if s != "train")
     run = _Run(options, report, on_progress, cancel)
     run.datasets_total = len(groups)
-    output = Output(options.format, Path(options.out).expanduser(), bool(options.held_out))
+    output = Output(options.format, Path(options.out).expanduser(), bool(options.held_out),
+                    options.trl_style)
     written: list[TaskInfo] = []  # tasks with instances, for the card and manifest
 
     def info_of(p: Proposal, ref: DatasetRef, meta: DatasetMeta | None) -> TaskInfo:
@@ -234,6 +267,7 @@ def run_export(store: Any, options: ExportOptions,
             report.tasks_written = len(written)
             run.datasets_done += 1
             run.progress(ref.key)
+        run.overlap()
         if run.cancelled():
             report.cancelled = True
             output.abort()

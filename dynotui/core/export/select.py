@@ -65,17 +65,22 @@ def select_tasks(tasks: list[Proposal], options: ExportOptions,
     return tasks
 
 
-def split_tasks(tasks: list[Proposal], held_out: float | None, seed: int) -> dict[str, str]:
-    """proposal id -> split; held-out tasks are drawn BY TASK so no task is in both splits."""
+def split_tasks(tasks: list[Proposal], held_out: float | None, seed: int,
+                by: str = "task") -> dict[str, str]:
+    """proposal id -> split; held-out tasks are drawn BY TASK so no task is in both splits, or
+    (by="dataset") by dataset, so no dataset's rows reach both splits through two tasks."""
     if not held_out:
         return {p.id: TRAIN for p in tasks}
-    ids = sorted(p.id for p in tasks)
-    if len(ids) < 2:
-        raise ExportError(f"--held-out needs at least 2 tasks; {len(ids)} selected.",
-                          "Accept more tasks or drop --held-out.")
-    n = min(len(ids) - 1, max(1, round(held_out * len(ids))))
-    held = set(random.Random(f"held-out:{seed}").sample(ids, n))
-    return {pid: HELD_OUT if pid in held else TRAIN for pid in ids}
+    group = (lambda p: p.dataset) if by == "dataset" else (lambda p: p.id)
+    keys = sorted({group(p) for p in tasks})
+    if len(keys) < 2:
+        what = "datasets" if by == "dataset" else "tasks"
+        raise ExportError(f"--held-out needs at least 2 {what}; {len(keys)} selected.",
+                          "Accept more tasks, use --held-out-by task, or drop --held-out."
+                          if by == "dataset" else "Accept more tasks or drop --held-out.")
+    n = min(len(keys) - 1, max(1, round(held_out * len(keys))))
+    held = set(random.Random(f"held-out:{seed}").sample(keys, n))
+    return {p.id: HELD_OUT if group(p) in held else TRAIN for p in tasks}
 
 
 class Reservoir:

@@ -54,13 +54,28 @@ def messages_record(info: TaskInfo, inst: dict[str, str]) -> dict[str, Any]:
 
 
 def trl_record(info: TaskInfo, inst: dict[str, str]) -> dict[str, Any]:
-    return {"prompt": prompt_of(inst), "completion": inst["output"]}
+    """TRL's conversational prompt-completion: the trainer applies the model's chat template."""
+    return {"prompt": [{"role": "user", "content": prompt_of(inst)}],
+            "completion": [{"role": "assistant", "content": inst["output"]}]}
 
 
-def line_encoder(fmt: str, info: TaskInfo) -> Callable[[str, str], str]:
+def plain_completion(output: str) -> str:
+    """A plain completion starts a new word: no token spans the join with the prompt."""
+    return output if not output or output[0].isspace() else " " + output
+
+
+def trl_plain_record(info: TaskInfo, inst: dict[str, str]) -> dict[str, Any]:
+    """TRL's standard prompt-completion: the prompt ends with a newline, the completion starts
+    with a space (unless it starts with whitespace already)."""
+    return {"prompt": prompt_of(inst) + "\n", "completion": plain_completion(inst["output"])}
+
+
+def line_encoder(fmt: str, info: TaskInfo, style: str = "conversational"
+                 ) -> Callable[[str, str], str]:
     """(input, output) -> the record's JSON text; the task's constant parts are encoded once.
 
-    Equal to json.dumps(RECORDS[fmt](info, inst)) for a non-empty input (tests check it)."""
+    Equal to json.dumps(record_of(fmt, style)(info, inst)) for a non-empty input (tests
+    check it). `style` is the trl style: conversational or plain."""
     if fmt in ("alpaca", "jsonl"):
         head = f'{{"instruction": {quote(info.instruction)}, "input": '
         tail = (f', "license": {quote(info.license)}, "website": {quote(info.website)}, '
@@ -74,13 +89,25 @@ def line_encoder(fmt: str, info: TaskInfo) -> Callable[[str, str], str]:
         return lambda inp, out: (f'{{"messages": [{{"role": "user", "content": {prompt}'
                                  f'{quote(inp)[1:]}}}, {{"role": "assistant", "content": '
                                  f'{quote(out)}}}]}}')
-    return lambda inp, out: f'{{"prompt": {prompt}{quote(inp)[1:]}, "completion": {quote(out)}}}'
+    if style == "plain":
+        return lambda inp, out: (f'{{"prompt": {prompt}{quote(inp + chr(10))[1:]}, '
+                                 f'"completion": {quote(plain_completion(out))}}}')
+    return lambda inp, out: (f'{{"prompt": [{{"role": "user", "content": {prompt}'
+                             f'{quote(inp)[1:]}}}], "completion": [{{"role": "assistant", '
+                             f'"content": {quote(out)}}}]}}')
 
 
 RECORDS: dict[str, Callable[[TaskInfo, dict[str, str]], dict[str, Any]]] = {
     "alpaca": alpaca_record, "jsonl": alpaca_record, "sharegpt": sharegpt_record,
     "messages": messages_record, "trl": trl_record,
 }
+
+
+def record_of(fmt: str, style: str = "conversational"
+              ) -> Callable[[TaskInfo, dict[str, str]], dict[str, Any]]:
+    return trl_plain_record if fmt == "trl" and style == "plain" else RECORDS[fmt]
+
+
 SUFFIX = {"alpaca": ".json", "jsonl": ".jsonl", "sharegpt": ".json", "messages": ".jsonl",
           "trl": ".jsonl"}
 JSON_LIST = ("alpaca", "sharegpt")  # a JSON array, as their trainers load them
@@ -89,9 +116,9 @@ JSON_LIST = ("alpaca", "sharegpt")  # a JSON array, as their trainers load them
 class FileWriter:
     """One split of a one-file format, written to a temp path."""
 
-    def __init__(self, fmt: str, path: Path) -> None:
+    def __init__(self, fmt: str, path: Path, style: str = "conversational") -> None:
         self.path = path
-        self.fmt = fmt
+        self.fmt, self.style = fmt, style
         self.as_list = fmt in JSON_LIST
         self.count = 0
         self._fh = path.open("w", encoding="utf-8", errors="replace", buffering=BUFFER)
@@ -103,7 +130,7 @@ class FileWriter:
 
     def sink(self, info: TaskInfo) -> Callable[[str, str], None]:
         """A fast writer of (input, output) for one task."""
-        encode, write = line_encoder(self.fmt, info), self._fh.write
+        encode, write = line_encoder(self.fmt, info, self.style), self._fh.write
         if info.stage is not None:  # every row of a staged export says its stage and replay
             from dynotui.core.export.replay import Mark, with_stage
 

@@ -84,6 +84,9 @@ class ExportScreen(Screen):
                 yield Input("2000", id="max_output", type="integer", compact=True)
                 yield Label("dedupe")
                 yield Checkbox("drop repeated instances", True, id="dedupe", compact=True)
+                yield Label("invalid tasks")
+                yield Checkbox("include tasks with error-level checks", False,
+                               id="include_invalid", compact=True)
             with Horizontal(id="export-run"):
                 yield Button("Export", id="run", compact=True)
                 yield ProgressBar(id="export-bar", show_eta=False)
@@ -131,7 +134,8 @@ class ExportScreen(Screen):
             datasets=[d.strip() for d in value("datasets").split(",") if d.strip()],
             per_task=number("per_task"), held_out=number("held_out", float),
             max_input=number("max_input") or 2000, max_output=number("max_output") or 2000,
-            dedupe=self.query_one("#dedupe", Checkbox).value)
+            dedupe=self.query_one("#dedupe", Checkbox).value,
+            include_invalid=self.query_one("#include_invalid", Checkbox).value)
 
     @on(Button.Pressed, "#run")
     def action_run(self) -> None:
@@ -193,6 +197,14 @@ class ExportScreen(Screen):
                    f"{r.datasets} datasets in {r.seconds:.1f}s\n")
         for path in r.paths:
             out.append_text(render.line(path, style="bold", limit=300))
+            out.append("\n")
+        if r.left_out_invalid:
+            rules = ", ".join(f"{k} {v}" for k, v in r.left_out_rules.items())
+            out.append(f"left out {r.left_out_invalid} accepted task(s) with error-level checks "
+                       f"({rules}); tick 'invalid tasks' to include them\n", style="yellow")
+        for task, why in sorted(r.left_out_format.items())[:FAILED_SHOWN]:
+            out.append_text(render.join((f"left out of {r.format}: ", "yellow"), (task, ""), ": ",
+                                        (why, "")))
             out.append("\n")
         if r.skipped:
             out.append("skipped: " + ", ".join(f"{k} {v}" for k, v in r.skipped.items()),

@@ -54,6 +54,7 @@ class ReviewScreen(Screen):
         self.similar = SimilarLookup(self)
         self._ahead = None  # the timer that prepares the next proposal
         self._fetching: set[str] = set()  # sample rows being loaded, by dataset key
+        self.armed: str | None = None  # an invalid proposal whose accept waits for a second `a`
 
     def compose(self) -> ComposeResult:
         yield StatusLine(id="review-status")
@@ -223,6 +224,15 @@ class ReviewScreen(Screen):
     def action_decide(self, action: str, reason: str = "") -> None:
         p = self.current
         if p is None:
+            return
+        armed, self.armed = self.armed, None
+        if action == "accept" and p.errors and armed != p.id:
+            self.armed = p.id
+            rules = ", ".join(dict.fromkeys(v.rule for v in p.errors))
+            self.notify(f"This task failed its checks ({rules}); exports leave it out unless "
+                        "--include-invalid. Press a again to accept it anyway.",
+                        title="Accept an invalid task?", severity="warning", markup=False,
+                        timeout=6)
             return
         store, seconds = self.app.store, round(time.monotonic() - self.shown_at, 3)
         before = self.queue.status[p.id]

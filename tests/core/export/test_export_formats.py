@@ -96,16 +96,6 @@ def test_messages_is_openai_chat_jsonl(workspace, tmp_path):
     assert lines[0]["messages"][0]["content"].count("\n\n") >= 1
 
 
-def test_trl_is_prompt_completion(workspace, tmp_path):
-    import datasets
-
-    store, _ = workspace
-    report = run_export(store, ExportOptions("trl", str(tmp_path / "t.jsonl")))
-    ds = datasets.load_dataset("json", data_files=str(tmp_path / "t.jsonl"), split="train",
-                               cache_dir=str(tmp_path / "cache"))
-    assert ds.column_names == ["prompt", "completion"] and ds.num_rows == report.instances
-
-
 SUPERNI_KEYS = {"Contributors", "Source", "URL", "Categories", "Reasoning", "Definition",
                 "Input_language", "Output_language", "Instruction_language", "Domains",
                 "Positive Examples", "Negative Examples", "Instances", "Instance License"}
@@ -192,13 +182,14 @@ def test_output_paths_are_as_reported(workspace, tmp_path):
 
 
 def test_fast_line_encoding_equals_json_dumps_of_the_record():
-    from dynotui.core.export.writers import RECORDS, TaskInfo, line_encoder
+    from dynotui.core.export.writers import RECORDS, TaskInfo, line_encoder, record_of
 
     info = TaskInfo("id", 'name "q"\u2028', 'Do "this"\n\\ now é 🦕\t', "d", license="mit",
                     website="https://example.org/x?y=1")
-    for fmt in RECORDS:
-        for inp, out in [("a\x1b[31m</script>", "b\x00"), ("多 language\r\n", "[bold]x[/]")]:
-            line = line_encoder(fmt, info)(inp, out)
+    for fmt, style in [*((f, "conversational") for f in RECORDS), ("trl", "plain")]:
+        for inp, out in [("a\x1b[31m</script>", "b\x00"), ("多 language\r\n", "[bold]x[/]"),
+                         ("x", "\n  indented"), ("x", "")]:
+            line = line_encoder(fmt, info, style)(inp, out)
             inst = {"instruction": info.instruction, "input": inp, "output": out}
-            assert json.loads(line) == RECORDS[fmt](info, inst), fmt
+            assert json.loads(line) == record_of(fmt, style)(info, inst), fmt
             assert "\n" not in line  # one record per line, whatever the text holds
