@@ -46,6 +46,8 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     parser.add_argument("--theme", help="theme name (see themes/)")
     parser.add_argument("--source", default="sample",
                         help="what to browse first: sample, hub, or a local folder/file")
+    parser.add_argument("--adjudicate", action="store_true",
+                        help="decisions in Review's conflicts queue (c) settle the conflicts")
     # `serve` starts each unnamed browser session with this: the app asks who decides.
     parser.add_argument("--ask-annotator", action="store_true", help=argparse.SUPPRESS)
     if not with_commands:

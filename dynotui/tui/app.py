@@ -76,6 +76,8 @@ class DynoApp(App[int]):
         self._problems_told: set[str] = set()
         self.pending_dataset: str | None = None  # Browse asked to review it before the queue loaded
         self.browse = None
+        self.queue_filter: str | None = None  # "conflicts": Review shows only disagreements
+        self.adjudicate = False  # --adjudicate: conflicts settled here carry that role
         self.writer: StoreWriter | None = None
         self.generation_cancel: threading.Event | None = None
         self.generation_state: GenerationProgress | None = None
@@ -193,7 +195,9 @@ class DynoApp(App[int]):
 
     @work(thread=True, exclusive=True, group="queue", exit_on_error=False)
     def _load_queue(self, focus: str | None) -> None:
-        queue = jobs.load_queue(self.store, self.settings.annotator)
+        settings = self.settings
+        queue = jobs.load_queue(self.store, settings.annotator, settings.overlap,
+                                self.queue_filter == "conflicts", settings.adjudicators)
         if not get_current_worker().is_cancelled:
             self.post_message(QueueLoaded(queue, focus))
 
@@ -326,6 +330,7 @@ def run_app(args: Any) -> int:
     store = None if ask else Store(settings.workspace, annotator=settings.annotator)
     start = "review" if has_dataset_files(settings.workspace) else "browse"
     app = DynoApp(settings, store, source=getattr(args, "source", "sample"), start=start)
+    app.adjudicate = bool(getattr(args, "adjudicate", False))
     try:
         code = app.run()
     finally:

@@ -38,6 +38,7 @@ class DynoCommands(Provider):
             out.append((f"{description[0].upper()}{description[1:]} ({binding.key})",
                         partial(self._run, screen, binding.action), binding.id or ""))
         out.append(("Help: keys and binding ids", app.action_help, "?"))
+        out.append(("Guidelines", partial(_guidelines, app), "the team's annotation guidelines"))
         out.append(("Generate for the crawl queue", partial(_generate_queued, app),
                     "like `dynotui generate --queued`"))
         return out
@@ -55,6 +56,12 @@ class DynoCommands(Provider):
             score = matcher.match(title)
             if score > 0:
                 yield Hit(score, matcher.highlight(title), callback, help=help_text)
+
+
+def _guidelines(app: Any) -> None:
+    from dynotui.tui.team import show_guidelines
+
+    show_guidelines(app)
 
 
 def _generate_queued(app: Any) -> None:

@@ -36,15 +36,30 @@ def fetch_meta(store: Any, settings: Any, dataset: str, config: str | None,
     return meta
 
 
-def load_queue(store: Any, annotator: str) -> ReviewQueue:
+def load_queue(store: Any, annotator: str, overlap: int = 0, conflicts: bool = False,
+               adjudicators: list[str] | None = None) -> ReviewQueue:
+    """The review queue; conflicts=True: only proposals annotators disagree on; overlap:
+    leave out what that many others decided (dynotui.core.team)."""
     proposals = store.live_proposals()  # the core decides which versions count
     statuses = store.statuses(annotator)
+    team: dict = {}
+    if conflicts:
+        from dynotui.core.team.conflicts import conflicts as find
+
+        team = {p.id: c for c in find(store, adjudicators or []) for p in c.versions}
+        proposals = [p for p in proposals if p.id in team]
     first: dict[str, float] = {}
     for p in proposals:
         first[p.dataset] = min(first.get(p.dataset, p.created), p.created)
     # One dataset after another (oldest first), each in the order its proposals arrived.
     proposals.sort(key=lambda p: (first[p.dataset], p.dataset, p.created, p.version))
+    if overlap and not conflicts:
+        from dynotui.core.team.overlap import store_arrange
+
+        proposals = store_arrange(store, proposals, annotator, overlap, statuses,
+                                  adjudicators or [])
     queue = ReviewQueue(proposals, statuses, store.flagged())
+    queue.team = team
     queue.problems = [str(problem) for problem in store.problems]
     return queue
 

@@ -51,6 +51,7 @@ class ReviewQueue:
             self._count(p, self.status[p.id], +1)
         self.session = Counter()  # actions taken in this session
         self.problems: list[str] = []  # unreadable store files (their proposals are missing)
+        self.team: dict = {}  # conflicts queue: proposal id -> its core.team Conflict
         self.pos = self.first_undecided()
 
     def _count(self, p: Proposal, status: str, sign: int) -> None:

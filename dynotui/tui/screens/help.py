@@ -46,7 +46,8 @@ def bindings_table(app, screen: Screen, reasons: list[str]) -> Table:
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,question_mark,q", "close", "close", id="help.close")]
+    BINDINGS = [Binding("escape,question_mark,q", "close", "close", id="help.close"),
+                Binding("g", "guidelines", "guidelines", id="help.guidelines")]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll { width: 90; max-width: 100%; height: auto; max-height: 90%;
@@ -62,6 +63,15 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text("Keys — Esc closes. A keymap in the config file remaps ids:\n"
                               '  [keymap]\n  "review.accept" = "y"', style="dim"))
             yield Static(bindings_table(self.app, self.beneath, self.app.settings.reject_reasons))
+            path = getattr(self.app.settings, "guidelines", None)
+            yield Static(render.join(("\nGuidelines: ", "bold"), (path, "") if path else
+                                     ("none yet (WORKSPACE/guidelines.md)", "dim"),
+                                     ("  — g shows them", "dim")))
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def action_guidelines(self) -> None:
+        from dynotui.tui.team import show_guidelines
+
+        show_guidelines(self.app)

@@ -13,7 +13,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 
 from dynotui.core.models import Proposal
-from dynotui.tui import jobs, render
+from dynotui.tui import jobs, render, team
 from dynotui.tui.messages import MetaLoaded, Saved
 from dynotui.tui.widgets.footer import KeyFooter
 from dynotui.tui.widgets.proposal import proposal_text, sample_rows, samples_head
@@ -45,6 +45,8 @@ class ReviewScreen(Screen):
         Binding("r", "regenerate", "regenerate", show=False, id="review.regenerate"),
         Binding("u", "first_undecided", "first undecided", show=False, id="review.first-undecided"),
         Binding("s", "similar", "similar", show=False, id="review.similar"),
+        Binding("g", "guidelines", "guidelines", show=False, id="review.guidelines"),
+        Binding("c", "conflicts", "conflicts queue", show=False, id="review.conflicts"),
         *_reason_bindings(),
     ]
 
@@ -121,6 +123,8 @@ class ReviewScreen(Screen):
         if p is None:
             empty = ("No proposals yet. Press F2 to browse datasets, then g to generate."
                      if self.queue is not None else "loading proposals…")
+            if self.queue is not None and self.app.queue_filter == team.CONFLICTS:
+                empty = "No open conflicts: annotators agree. c shows the whole queue."
             self.query_one("#proposal", TextPane).update(Text(empty, style="dim"))
             self.query_one("#samples", TextPane).update("")
             self.query_one(QueueStrip).show(None)
@@ -143,8 +147,15 @@ class ReviewScreen(Screen):
         status = self.queue.status.get(p.id, "undecided")
         flagged, saving = p.id in self.queue.flagged, self.pending[p.id] > 0
         similar = self.similar.lines_for(p)
-        key = (p.id, status, flagged, saving, id(meta), tuple(similar or ()))
-        return key, lambda: proposal_text(p, status, flagged, saving, meta, similar)
+        conflict = self.queue.team.get(p.id)  # the conflicts queue: everyone's decision too
+        key = (p.id, status, flagged, saving, id(meta), tuple(similar or ()), id(conflict))
+
+        def build() -> Text:
+            text = proposal_text(p, status, flagged, saving, meta, similar)
+            if conflict is not None:
+                text.append_text(team.votes_text(conflict, p.id))
+            return text
+        return key, build
 
     def _sample_parts(self, p: Proposal, meta) -> list[Part]:
         if meta is None:
@@ -238,8 +249,10 @@ class ReviewScreen(Screen):
         before = self.queue.status[p.id]
         status = {"accept": "accepted", "reject": "rejected", "skip": "skipped"}[action]
 
+        role = team.role(self.app)
+
         def call():
-            store.decide(p.id, action, reason=reason, seconds=seconds)
+            store.decide(p.id, action, reason=reason, seconds=seconds, role=role)
             return store.status(p.id)
 
         self._submit("decide", p.id, call, before=before, action=action)
@@ -322,12 +335,28 @@ class ReviewScreen(Screen):
         if task is None:
             return
         store, seconds = self.app.store, round(time.monotonic() - self.shown_at, 3)
-        self._submit("edit", p.id, lambda: store.edit(p.id, task, seconds=seconds),
+        role = team.role(self.app)
+        self._submit("edit", p.id, lambda: store.edit(p.id, task, seconds=seconds, role=role),
                      before=self.queue.status.get(p.id, "undecided"))
         self._set_status(p.id, "edited")
         self.queue.session["edit"] += 1
         self.queue.advance()
         self.show_current()
+
+    def action_guidelines(self) -> None:
+        team.show_guidelines(self.app)
+
+    def action_conflicts(self) -> None:
+        """Switch between the whole queue and the proposals annotators disagree on."""
+        app = self.app
+        app.queue_filter = None if app.queue_filter == team.CONFLICTS else team.CONFLICTS
+        if app.queue_filter:
+            who = ("your decisions here settle them" if team.is_adjudicator(app) else
+                   "you are no adjudicator: your decisions here are votes (dynotui "
+                   "--adjudicate, or adjudicators in the config)")
+            self.notify(f"Conflicts queue: {who}. c goes back to the whole queue.",
+                        markup=False, timeout=6)
+        self.reload()
 
     def action_regenerate(self) -> None:
         p = self.current

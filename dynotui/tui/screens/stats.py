@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
-from dynotui.tui import render
+from dynotui.tui import render, team
 from dynotui.tui.widgets.footer import KeyFooter
 from dynotui.tui.widgets.status import StatusLine
 
@@ -75,6 +75,7 @@ def stats_renderable(data: dict[str, Any]) -> Group:
     if annotators:
         parts.append(render.join(("Decisions by annotator: ", "bold"),
                                  (", ".join(f"{k} {v}" for k, v in annotators.items()), "")))
+    parts += team.agreement_renderables(data.get("agreement"))  # two annotators or more
     if data.get("verdicts"):
         parts.append(render.join(("Failed checks: ", "bold"), (", ".join(
             f"{k} {v}" for k, v in data["verdicts"].items()), "")))
@@ -117,6 +118,9 @@ class StatsScreen(Screen):
 
         try:
             data = compute(self.app.store)
+            from dynotui.core.team.agreement import compute as agreement
+
+            data["agreement"] = agreement(self.app.store, self.app.settings.adjudicators)
         except Exception as exc:  # shown on the screen; the app goes on
             self.post_message(self.Computed(None, render.message(exc)))
             return
