@@ -7,6 +7,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from dynotui.core.errors import DatasetError
+
 SOURCES = ("sample", "local", "hub")
 
 
@@ -42,6 +44,17 @@ class DatasetRef:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DatasetRef:
         return cls(**{k: data.get(k) for k in ("source", "name", "config", "split", "revision")})
+
+    @classmethod
+    def from_id(cls, dataset_id: str, config: str | None = None, split: str | None = None,
+                revision: str | None = None) -> DatasetRef:
+        """The ref of a stored id (`source:name`, as `.id` wrote it) plus what the id leaves out."""
+        source, sep, name = dataset_id.partition(":")
+        if not sep or not source or not name:
+            raise DatasetError(f"'{dataset_id}' is not a dataset id (source:name).",
+                               "The store holds a proposal written by another tool; "
+                               "check its 'dataset' field.")
+        return cls(source, name, config, split, revision)
 
 
 @dataclass
@@ -237,6 +250,10 @@ class Proposal(Judged):
         if not self.id:
             self.id = content_hash(self.dataset, self.config, self.revision, self.task)
 
+    @property
+    def ref(self) -> DatasetRef:
+        """The exact rows the task was made for: dataset, config, split and revision."""
+        return DatasetRef.from_id(self.dataset, self.config, self.split, self.revision)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -9,9 +9,8 @@ from dynotui.core.models import DatasetMeta, DatasetRef
 from dynotui.tui.queue import ReviewQueue
 
 
-def ref_for(dataset: str, config: str | None = None) -> DatasetRef:
-    source, _, name = dataset.partition(":")
-    return DatasetRef(source, name, config)
+def ref_for(dataset: str, config: str | None = None, revision: str | None = None) -> DatasetRef:
+    return DatasetRef.from_id(dataset, config, revision=revision)
 
 
 def meta_key(dataset: str, config: str | None) -> str:

@@ -47,9 +47,7 @@ def group_tasks(tasks: list[Proposal]) -> list[tuple[DatasetRef, list[Proposal]]
     """Tasks grouped by the rows they read: dataset, config, split, revision (sorted)."""
     groups: dict[DatasetRef, list[Proposal]] = {}
     for p in tasks:
-        source, _, name = p.dataset.partition(":")
-        ref = DatasetRef(source, name, p.config, p.split, p.revision)
-        groups.setdefault(ref, []).append(p)
+        groups.setdefault(p.ref, []).append(p)
     return sorted(groups.items(), key=lambda kv: (kv[0].key, kv[0].split or "", kv[0].revision or ""))
 
 

@@ -3,6 +3,7 @@
 import pytest
 
 from dynotui.core.errors import DatasetError
+from dynotui.core.models import DatasetRef, Proposal, Task
 from dynotui.core.sources import parse_ref, sample_names
 
 
@@ -58,3 +59,14 @@ def test_bad_identifiers_say_what_is_wrong_and_which_forms_exist(text, needle):
         parse_ref(text)
     assert needle in str(err.value)
     assert "\x1b" not in str(err.value)
+
+
+def test_a_stored_id_becomes_a_typed_ref_that_keeps_config_split_and_revision():
+    ref = DatasetRef("hub", "org/name", "cfg", "train", "abc123")
+    assert DatasetRef.from_id(ref.id, "cfg", "train", "abc123") == ref
+    assert DatasetRef.from_id("local:/data/a:b.jsonl").name == "/data/a:b.jsonl"
+    prop = Proposal(dataset=ref.id, config="cfg", split="train", revision="abc123",
+                    task=Task("Say it.", ["q"], "a"))
+    assert prop.ref == ref and str(prop.ref) == "hub:org/name/cfg@abc123"
+    with pytest.raises(DatasetError):
+        DatasetRef.from_id("no-source")
