@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 from tuikit import make_app, plain, seed_workspace, settle, wait_for
 
-# A fixed path: the export form shows the workspace path, which must not vary between runs.
-WORKSPACE = Path("/tmp/dynotui-snapshot-ws")
 SIZE = (100, 30)
 
 
 @pytest.fixture
-def app():
-    shutil.rmtree(WORKSPACE, ignore_errors=True)
-    seed_workspace(WORKSPACE)
-    yield make_app(WORKSPACE, start="review")
-    shutil.rmtree(WORKSPACE, ignore_errors=True)
+def app(tmp_path, monkeypatch):
+    # The export form shows its output path relative to the current folder: run from
+    # tmp_path, so the snapshot shows "ws/exports/…" whatever tmp_path is.
+    monkeypatch.chdir(tmp_path)
+    seed_workspace(tmp_path / "ws")
+    return make_app(tmp_path / "ws", start="review")
 
 
 def still(app) -> None:

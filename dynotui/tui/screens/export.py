@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -25,6 +26,14 @@ EXTENSIONS = {"alpaca": ".json", "superni": "", "hf": ""}
 STYLE_LABELS = {"clean": "clean (stripped, deduped)",
                 "dynosaur": "dynosaur (the released pipeline's rows)"}
 FAILED_SHOWN = 5  # unreadable datasets listed by name; the rest are counted
+
+
+def shown_path(path: Path) -> str:
+    """The path as typed from here: relative to the current folder when inside it."""
+    try:
+        return str(Path(path).absolute().relative_to(Path.cwd()))
+    except (ValueError, OSError):  # elsewhere, or the current folder is gone
+        return str(path)
 
 
 class ExportScreen(Screen):
@@ -102,12 +111,12 @@ class ExportScreen(Screen):
 
     def _default_out(self, fmt: str) -> str:
         ext = EXTENSIONS.get(fmt, ".jsonl")
-        return str(self.app.settings.workspace / "exports" / f"{fmt}{ext}")
+        return shown_path(self.app.settings.workspace / "exports" / f"{fmt}{ext}")
 
     @on(Select.Changed, "#format")
     def _format_changed(self, event: Select.Changed) -> None:
         out = self.query_one("#out", Input)
-        if out.value.startswith(str(self.app.settings.workspace / "exports")):
+        if out.value.startswith(shown_path(self.app.settings.workspace / "exports")):
             out.value = self._default_out(str(event.value))
 
     @on(Select.Changed, "#style")
