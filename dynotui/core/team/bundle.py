@@ -26,6 +26,7 @@ from dynotui.core.store.proposals import proposal_from_doc, proposal_to_doc
 
 DATASETS = "datasets"
 KIND = "shared-dataset"
+MERGED = ".merged.json"  # in the staging folder: repo path -> blob id merged last
 
 
 @dataclass
@@ -119,14 +120,26 @@ def own_datasets(store: Any, staging: Path, own_slug: str) -> dict[str, bytes]:
 
 def merge(store: Any, staging: Path, own_slug: str) -> Merged:
     """Bring pulled files from `staging` into the workspace (never another annotator's file
-    rewritten, never a local event lost)."""
+    rewritten, never a local event lost). Files merged before and unchanged since are
+    skipped (staging/.merged.json); one not recorded there yet is merged again, so an
+    interrupted merge finishes on the next sync."""
     report = Merged()
+    done = _merged_state(staging)
+    todo = {}
+    for path in sorted([*(staging / DECISIONS).glob("*/*.jsonl"),
+                        *(staging / DATASETS).glob("*/*.jsonl")]):
+        rel = path.relative_to(staging).as_posix()
+        blob = blob_id(path.read_bytes())
+        if done.get(rel) != blob:
+            todo[rel] = (path, blob)
     with store.locked():
-        for path in sorted((staging / DECISIONS).glob("*/*.jsonl")):
-            if path.parent.name != own_slug:
+        for rel, (path, _) in todo.items():
+            if rel.startswith(f"{DECISIONS}/") and path.parent.name != own_slug:
                 _merge_events(store.workspace, path, report)
     props, metas = [], []
-    for path in sorted((staging / DATASETS).glob("*/*.jsonl")):
+    for rel, (path, _) in todo.items():
+        if not rel.startswith(f"{DATASETS}/"):
+            continue
         try:
             docs, meta_docs = read_shared(path)
         except StoreError as exc:
@@ -140,7 +153,7 @@ def merge(store: Any, staging: Path, own_slug: str) -> Merged:
     better = {}
     for prop in props:
         held = better.get(prop.id, ours.get(prop.id))
-        if held is not None and _rank(prop) < _rank(held):
+        if held is not None and held is not prop and _rank(prop) < _rank(held):
             better[prop.id] = prop
     store.replace_proposals(list(better.values()))
     for doc in metas:
@@ -148,7 +161,18 @@ def merge(store: Any, staging: Path, own_slug: str) -> Merged:
         if store.load_meta(meta.ref.key) is None:
             store.save_meta(meta)
             report.metas += 1
+    done.update({rel: blob for rel, (_, blob) in todo.items()})
+    ensure_dir(staging)
+    atomic_write(staging / MERGED, json.dumps(done, sort_keys=True).encode())
     return report
+
+
+def _merged_state(staging: Path) -> dict[str, str]:
+    try:
+        data = json.loads((staging / MERGED).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _rank(prop) -> tuple[float, str]:
