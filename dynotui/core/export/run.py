@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from dynotui.core.errors import ExportError
+from dynotui.core.export.diskfull import disk_full, full_errno
 from dynotui.core.export.options import HELD_OUT, TRAIN, ExportOptions, ExportReport, Progress
 from dynotui.core.export.output import Output
 from dynotui.core.export.select import Reservoir, filter_datasets, select_tasks, split_tasks
@@ -133,6 +134,8 @@ class _Run:
                 if n % PROGRESS_EVERY == 0:
                     self.progress(ref.key, n, jobs)
         except Exception as exc:  # one unreadable dataset must not sink the export
+            if full_errno(exc) is not None:
+                raise  # a full disk sinks every dataset: run_export says so once
             reason = getattr(exc, "message", None) or str(exc) or type(exc).__name__
             where = f" after {n} rows" if n else ""
             report.failed_datasets[ref.key] = f"{reason}{where}"
@@ -226,8 +229,11 @@ def run_export(store: Any, options: ExportOptions,
     report.held_out_tasks = sum(1 for s in splits.values() if s != "train")
     run = _Run(options, report, on_progress, cancel)
     run.datasets_total = len(groups)
-    output = Output(options.format, Path(options.out).expanduser(), bool(options.held_out),
-                    options.trl_style)
+    target = Path(options.out).expanduser()
+    try:
+        output = Output(options.format, target, bool(options.held_out), options.trl_style)
+    except OSError as exc:
+        raise disk_full(exc, target) or exc
     written: list[TaskInfo] = []  # tasks with instances, for the card and manifest
 
     def info_of(p: Proposal, ref: DatasetRef, meta: DatasetMeta | None) -> TaskInfo:
@@ -274,8 +280,11 @@ def run_export(store: Any, options: ExportOptions,
         else:
             output.finish(written, {"options": options.to_dict(), "report": report.to_dict()})
             report.paths = output.commit()
-    except BaseException:
+    except BaseException as exc:
         output.abort()  # nothing half-written is left at PATH
+        full = disk_full(exc, target)
+        if full is not None:
+            raise full from exc
         raise
     if report.paths and options.push_to_hub:
         from dynotui.core.export.hf import push_folder

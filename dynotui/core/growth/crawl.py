@@ -9,6 +9,7 @@ killed crawl neither refetches it nor re-examines a dataset already recorded.
 
 from __future__ import annotations
 
+import errno
 import json
 import secrets
 import time
@@ -336,6 +337,15 @@ class _Run:
             self.on_progress(report)
 
 
+_UNWRITABLE = {errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EDQUOT}
+
+
+def _unwritable(folder: Path, exc: OSError) -> StoreError:
+    return StoreError(f"Cannot write the crawl log in {folder}: {exc.strerror or exc}.",
+                      "Check that the workspace is writable and the disk not full, or choose "
+                      "another --workspace; `dynotui crawl --dry-run` writes nothing.")
+
+
 def crawl(store: Any, settings: Any, search: str | None = None, task_category: str | None = None,
           since: str | None = None, sort: str = "downloads", limit: int | None = None,
           dry_run: bool = False, on_progress: Callable[[CrawlReport], None] | None = None,
@@ -354,15 +364,16 @@ def crawl(store: Any, settings: Any, search: str | None = None, task_category: s
     report = CrawlReport(stage=None, query=query, dry_run=dry_run)
     started = time.monotonic()
     folder = crawl_dir(store.workspace)
-    if not dry_run:
-        folder.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(folder / LOCK), timeout=0)
     try:
         if not dry_run:
+            folder.mkdir(parents=True, exist_ok=True)
             lock.acquire()
     except Timeout as exc:
         raise StoreError(f"Another crawl is running in {store.workspace}.",
                          "Wait for it to finish (or stop it); crawls resume where they stopped.") from exc
+    except OSError as exc:
+        raise _unwritable(folder, exc) from exc
     run = _Run(store, settings, query, report, limit, rows, concurrency, on_progress, cancel,
                retries)
     try:
@@ -371,6 +382,10 @@ def crawl(store: Any, settings: Any, search: str | None = None, task_category: s
             run.run()
         except DynoError as exc:
             report.stopped, report.error = "error", str(exc)
+    except OSError as exc:
+        if exc.errno not in _UNWRITABLE:
+            raise
+        raise _unwritable(folder, exc) from exc
     finally:
         run.log.close()
         if lock.is_locked:
