@@ -39,6 +39,7 @@ def load_queue(store: Any, annotator: str, overlap: int = 0, conflicts: bool = F
                adjudicators: list[str] | None = None) -> ReviewQueue:
     """The review queue; conflicts=True: only proposals annotators disagree on; overlap:
     leave out what that many others decided (dynotui.core.team)."""
+    mark, _ = store.events_after(None)  # taken first: later events reach the watch again
     proposals = store.live_proposals()  # the core decides which versions count
     statuses = store.statuses(annotator)
     team: dict = {}
@@ -60,6 +61,7 @@ def load_queue(store: Any, annotator: str, overlap: int = 0, conflicts: bool = F
     queue = ReviewQueue(proposals, statuses, store.flagged())
     queue.team = team
     queue.problems = [str(problem) for problem in store.problems]
+    queue.others, queue.mark = store.others(annotator), mark
     return queue
 
 

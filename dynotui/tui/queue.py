@@ -52,6 +52,8 @@ class ReviewQueue:
         self.session = Counter()  # actions taken in this session
         self.problems: list[str] = []  # unreadable store files (their proposals are missing)
         self.team: dict = {}  # conflicts queue: proposal id -> its core.team Conflict
+        self.others: dict[str, dict[str, str]] = {}  # pid -> {other annotator: status}
+        self.mark: tuple[int, int] | None = None  # the store's event position when loaded
         self.pos = self.first_undecided()
 
     def _count(self, p: Proposal, status: str, sign: int) -> None:

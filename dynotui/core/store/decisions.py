@@ -35,6 +35,7 @@ class DecisionFiles:
         self.mine: list[Decision] = []  # this annotator's events in (ts, id) order, for undo
         self.broken: dict[Path, StoreError] = {}  # unreadable: none of its events count
         self.damaged: dict[Path, StoreError] = {}  # read, but events lost or records skipped
+        self.epoch = 0  # +1 whenever `all` is rebuilt from scratch (positions in it change)
         self.writer: EventLog | None = None
         self._last_ts = 0.0
         self._part = 0
@@ -79,6 +80,7 @@ class DecisionFiles:
             self._add(Decision.from_dict(doc))
 
     def _rebuild(self) -> None:
+        self.epoch += 1
         self.ledger, self.all, self.mine = Ledger(), [], []
         for log in self.logs.values():
             for doc in log.docs:

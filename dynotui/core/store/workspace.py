@@ -27,7 +27,7 @@ from dynotui.core.store.decisions import DecisionFiles
 from dynotui.core.store.files import AtomicStorage, flush_deferred
 from dynotui.core.store.layout import DATASETS, DECISIONS, INDEX, LOCK, SCHEMA
 from dynotui.core.store.proposals import DatasetFiles, table
-from dynotui.core.store.state import ALL, POLICIES, STATUSES
+from dynotui.core.store.state import ALL, POLICIES, STATUS_OF, STATUSES
 
 DECIDE_ACTIONS = ("accept", "reject", "skip", "flag", "unflag")
 
@@ -309,6 +309,35 @@ class Store:
         if pid is not None:
             events = [e for e in events if e.proposal == pid]
         return sorted(events, key=lambda e: (e.ts, e.id))
+
+    @serial
+    def events_after(self, mark: tuple[int, int] | None) -> tuple[tuple[int, int], list | None]:
+        """(new mark, events read since `mark`) in arrival order, from every process; the
+        events are None when there is no usable mark (the files were re-read from scratch):
+        then the caller reloads. Reads only what was appended since the last look."""
+        self._decisions.refresh()
+        files = self._decisions
+        now = (files.epoch, len(files.all))
+        if mark is None or mark[0] != files.epoch or mark[1] > len(files.all):
+            return now, None
+        return now, files.all[mark[1]:]
+
+    @serial
+    def others(self, annotator: str | None = None,
+               pids: set[str] | None = None) -> dict[str, dict[str, str]]:
+        """{proposal: {annotator: status}}: what everyone but `annotator` decided last."""
+        self._decisions.refresh()
+        ledger, me = self._decisions.ledger, annotator or self.annotator
+        out: dict[str, dict[str, str]] = {}
+        undone = ledger.undone
+        for pid in ledger.by_pid if pids is None else pids:
+            latest: dict[str, str] = {}
+            for e in ledger.by_pid.get(pid, ()):  # in (ts, id) order: the last one stands
+                if e.annotator != me and e.action in STATUS_OF and e.id not in undone:
+                    latest[e.annotator] = STATUS_OF[e.action]
+            if latest or pids is not None:
+                out[pid] = latest
+        return out
 
     @serial
     def annotators(self) -> list[str]:

@@ -21,6 +21,7 @@ from dynotui.tui.widgets.queue_strip import QueueStrip
 from dynotui.tui.widgets.status import StatusLine
 from dynotui.tui.widgets.text_pane import Part, TextPane
 from dynotui.tui.similar import SimilarFound, SimilarLookup
+from dynotui.tui.watch import INTERVAL as WATCH_INTERVAL, DecisionWatch, Elsewhere
 from dynotui.tui.writer import Job
 
 
@@ -57,6 +58,7 @@ class ReviewScreen(Screen):
         self._ahead = None  # the timer that prepares the next proposal
         self._fetching: set[str] = set()  # sample rows being loaded, by dataset key
         self.armed: str | None = None  # an invalid proposal whose accept waits for a second `a`
+        self.watch = DecisionWatch(self)
 
     def compose(self) -> ComposeResult:
         yield StatusLine(id="review-status")
@@ -73,6 +75,7 @@ class ReviewScreen(Screen):
         else:
             self.queue_ready(self.app.pending_dataset)
         self.set_interval(1.0, self.refresh_status)
+        self.set_interval(WATCH_INTERVAL, self.watch.poll)
 
     @property
     def queue(self):
@@ -148,13 +151,15 @@ class ReviewScreen(Screen):
         flagged, saving = p.id in self.queue.flagged, self.pending[p.id] > 0
         similar = self.similar.lines_for(p)
         conflict = self.queue.team.get(p.id)  # the conflicts queue: everyone's decision too
-        key = (p.id, status, flagged, saving, id(meta), tuple(similar or ()), id(conflict))
+        note = self.watch.note_for(p.id)  # decided elsewhere: by whom
+        key = (p.id, status, flagged, saving, id(meta), tuple(similar or ()), id(conflict),
+               note.plain if note else None)
 
         def build() -> Text:
             text = proposal_text(p, status, flagged, saving, meta, similar)
             if conflict is not None:
                 text.append_text(team.votes_text(conflict, p.id))
-            return text
+            return note + text if note else text
         return key, build
 
     def _sample_parts(self, p: Proposal, meta) -> list[Part]:
@@ -363,6 +368,16 @@ class ReviewScreen(Screen):
         if p is None:
             return
         self.app.start_generation([jobs.ref_for(p.dataset, p.config)], force=True)
+
+    # ---- decisions made elsewhere (other windows, other annotators) -----------------------
+    @on(Elsewhere)
+    def _elsewhere(self, message: Elsewhere) -> None:
+        changed = self.watch.apply(message)
+        if changed:
+            current = self.current
+            self._refresh_if_current(current.id if current and current.id in changed else "-")
+            if self.app.browse is not None:
+                self.app.browse.refresh_progress()
 
     # ---- durable results -----------------------------------------------------------------
     def saved(self, message: Saved) -> None:
