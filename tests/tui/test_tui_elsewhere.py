@@ -43,7 +43,7 @@ async def open_review(pilot, app):
 
 
 def status_line(app) -> str:
-    return app.screen.query_one("#review-status").render().plain
+    return plain(app.screen.query_one("#review-status"))
 
 
 async def test_another_window_of_mine_updates_statuses_and_counters(workspace):
