@@ -129,3 +129,23 @@ async def test_two_open_windows_see_each_other(workspace):
         assert "✓ accepted" in shown and "rejected by bob" in shown
         # And her counters are hers: still 2 of 5 decided, 1 accepted
         assert alice.queue.all.by_status["accepted"] == 1 and alice.queue.all.left == 3
+
+
+async def test_an_edit_made_elsewhere_brings_its_new_version_into_the_queue(workspace):
+    from dynotui.core.models import Task
+    from dynotui.core.store import Store
+
+    path, props = workspace
+    app = make_app(path, start="review")
+    async with app.run_test(size=(110, 30)) as pilot:
+        review = await open_review(pilot, app)
+        # When alice, in another window, edits the proposal after the one shown here
+        with Store(path, annotator="alice") as other:
+            new = other.edit(props[3].id, Task("Summarise the story in one line.",
+                                               ["document"], "summary"))
+        # Then the queue reloads on its own: the new version is in, accepted, the old one out
+        await wait_for(pilot, lambda: new.id in app.queue.index, timeout=10)
+        assert props[3].id not in app.queue.index
+        assert app.queue.status[new.id] == "accepted"
+        # And this window still shows what it showed
+        assert review.current.id == props[2].id
