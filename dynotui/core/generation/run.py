@@ -98,6 +98,11 @@ def build_proposals(meta: DatasetMeta, variant: str, answer, checked: list[Check
     return props
 
 
+# Answers paid for whose proposals could not be written (a full disk, a read-only workspace),
+# by cache key and prompt: asking again in this process (the workbench, a retry) reuses them.
+_UNSAVED: dict[tuple[str, str], Any] = {}
+
+
 class _Run:
     """State of one run: the store is touched from one thread at a time."""
 
@@ -164,7 +169,9 @@ class _Run:
         messages = build_prompt(meta, variant)
         schema = response_schema([f.name for f in prompt_fields(meta)])
         started = time.time()
-        answer = await self.client.complete(messages, schema)
+        unsaved = (key, hashlib.sha256(json.dumps(messages, default=str).encode()).hexdigest())
+        answer = _UNSAVED.get(unsaved) or await self.client.complete(messages, schema)
+        _UNSAVED[unsaved] = answer  # until its proposals are on disk
         existing = await self.existing_ids(meta)
         checked, _form = check_answer(answer.text, meta, existing)
         cost, priced = cost_usd(answer.model, answer.tokens_in, answer.tokens_out,
@@ -175,6 +182,7 @@ class _Run:
                 "proposals": [p.id for p in props], "tokens_in": answer.tokens_in,
                 "tokens_out": answer.tokens_out, "cost_usd": cost, "mode": answer.mode}
         await self.writer.put(props, key, info)
+        _UNSAVED.pop(unsaved, None)
         result = CallResult(variant, "done", tokens_in=answer.tokens_in, tokens_out=answer.tokens_out,
                             cost_usd=cost, priced=priced, seconds=answer.seconds, mode=answer.mode,
                             proposals=[p.id for p in props])
@@ -271,7 +279,7 @@ async def run_generation(refs: list[Any], store, settings, variants=VARIANTS, fo
 
 
 async def _run_jobs(run: _Run, jobs, cancel: Any, report: GenerationReport) -> list[CallResult]:
-    fatal: list[LLMUnavailable] = []
+    fatal: list[LLMUnavailable | StoreError] = []
 
     async def job(meta: DatasetMeta, variant: str) -> CallResult:
         why = skip_reason(meta, variant)
@@ -284,6 +292,10 @@ async def _run_jobs(run: _Run, jobs, cancel: Any, report: GenerationReport) -> l
                 result = await run.call(meta, variant)
             except LLMUnavailable as exc:
                 fatal.append(exc)
+                raise
+            except StoreError as exc:
+                if isinstance(exc.__cause__, OSError):  # disk full, read-only: stop paying
+                    fatal.append(exc)  # for answers that cannot be kept
                 raise
             except LLMError as exc:
                 result = CallResult(variant, "failed", exc.message)
