@@ -15,8 +15,9 @@ from dynotui.core.export.writers import FileWriter, TaskInfo, held_out_path
 
 class Output:
     def __init__(self, fmt: str, target: Path, held_out: bool,
-                 trl_style: str = "conversational") -> None:
+                 trl_style: str = "conversational", include_invalid: bool = False) -> None:
         self.fmt, self.target, self.trl_style = fmt, target, trl_style
+        self.include_invalid = include_invalid
         self.folder = fmt in FOLDER_FORMATS
         self.pairs: list[tuple[Path, Path]] = []  # (temp, final)
         self.writers: dict[str, Any] = {}
@@ -42,7 +43,8 @@ class Output:
                 from dynotui.core.export.superni import SuperNIWriter
 
                 numbers = itertools.count(1)  # task files numbered across both splits
-                self.writers = {s: SuperNIWriter(tmp, s, numbers) for s in splits}
+                self.writers = {s: SuperNIWriter(tmp, s, numbers, self.include_invalid)
+                                for s in splits}
             return
         for split in splits:
             final = self.target if split == TRAIN else held_out_path(self.target)
@@ -57,6 +59,23 @@ class Output:
             if hasattr(writer, "end_tasks"):
                 writer.end_tasks(ids)
 
+    def settle(self, report: Any, written: list[TaskInfo]) -> list[TaskInfo]:
+        """Fold what a folder writer changed into the report: superni merges repeated inputs
+        and leaves out tasks the NI checks would refuse. Returns the tasks still written."""
+        left: set[str] = set()
+        for split, writer in self.writers.items():
+            removed = getattr(writer, "removed", 0)
+            report.instances -= removed
+            if removed:
+                report.by_split[split] = report.by_split.get(split, 0) - removed
+            for reason, n in getattr(writer, "skipped", {}).items():
+                report.skip(reason, n)
+            report.left_out_format.update(getattr(writer, "left_out", {}))
+            left |= getattr(writer, "left_out_ids", set())
+        kept = [t for t in written if t.id not in left]
+        report.tasks_written = len(kept)
+        return kept
+
     def finish(self, tasks: list[TaskInfo], summary: dict[str, Any]) -> None:
         """Close every writer and add the folder extras (card, manifest)."""
         for writer in self.writers.values():
@@ -64,6 +83,10 @@ class Output:
         if not self.folder:
             return
         root = self.pairs[0][0]
+        if self.fmt == "superni":
+            from dynotui.core.export.superni import finish_folder
+
+            finish_folder(root, list(self.writers.values()))
         if self.fmt == "hf":
             from dynotui.core.export.hf import write_card
 

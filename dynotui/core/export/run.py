@@ -231,7 +231,8 @@ def run_export(store: Any, options: ExportOptions,
     run.datasets_total = len(groups)
     target = Path(options.out).expanduser()
     try:
-        output = Output(options.format, target, bool(options.held_out), options.trl_style)
+        output = Output(options.format, target, bool(options.held_out), options.trl_style,
+                        options.include_invalid)
     except OSError as exc:
         raise disk_full(exc, target) or exc
     written: list[TaskInfo] = []  # tasks with instances, for the card and manifest
@@ -272,6 +273,7 @@ def run_export(store: Any, options: ExportOptions,
             run.datasets_done += 1
             run.progress(ref.key)
         run.overlap()
+        written = output.settle(report, written)
         if run.cancelled():
             report.cancelled = True
             output.abort()

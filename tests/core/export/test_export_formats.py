@@ -96,42 +96,6 @@ def test_messages_is_openai_chat_jsonl(workspace, tmp_path):
     assert lines[0]["messages"][0]["content"].count("\n\n") >= 1
 
 
-SUPERNI_KEYS = {"Contributors", "Source", "URL", "Categories", "Reasoning", "Definition",
-                "Input_language", "Output_language", "Instruction_language", "Domains",
-                "Positive Examples", "Negative Examples", "Instances", "Instance License"}
-
-
-def test_superni_writes_one_task_file_per_task(workspace, tmp_path):
-    store, props = workspace
-    out = tmp_path / "ni"
-    report = run_export(store, ExportOptions("superni", str(out), held_out=0.25, seed=3))
-    files = sorted((out / "tasks").glob("*.json"))
-    assert len(files) == len(props)
-    total = 0
-    definitions = set()
-    for path in files:
-        task = json.loads(path.read_text(encoding="utf-8"))
-        assert set(task) == SUPERNI_KEYS
-        assert isinstance(task["Definition"], list) and len(task["Definition"]) == 1
-        definitions.add(task["Definition"][0])
-        assert task["Source"][0].startswith("sample:")
-        assert 1 <= len(task["Positive Examples"]) <= 2
-        assert all(set(e) == {"input", "output", "explanation"} for e in task["Positive Examples"])
-        ids = [i["id"] for i in task["Instances"]]
-        assert len(ids) == len(set(ids)) and all(i.startswith(path.stem) for i in ids)
-        assert all(isinstance(i["output"], list) and len(i["output"]) == 1 for i in task["Instances"])
-        # positive examples are not repeated among the instances
-        pairs = {(i["input"], i["output"][0]) for i in task["Instances"]}
-        assert not any((e["input"], e["output"]) in pairs for e in task["Positive Examples"])
-        total += len(task["Instances"]) + len(task["Positive Examples"])
-    assert definitions == {t.instruction for _, _, t in SAMPLE_TASKS}
-    assert total == report.instances
-    train = (out / "splits/default/train_tasks.txt").read_text().split()
-    test = (out / "splits/default/test_tasks.txt").read_text().split()
-    assert sorted(train + test) == [p.stem for p in files] and not set(train) & set(test)
-    assert len(test) == report.held_out_tasks == 2
-
-
 def test_hf_folder_loads_with_datasets(workspace, tmp_path):
     import datasets
 
