@@ -67,6 +67,9 @@ class Settings:
     overlap: int = 0  # >0: skip proposals already decided by this many others
     adjudicators: list[str] = field(default_factory=list)
     guidelines: str | None = None  # None: WORKSPACE/guidelines.md when it exists
+    # prompt variants `generate` uses (aware, unaware, schema); empty: schema for the
+    # embedded model, aware + unaware for a configured endpoint
+    variants: list[str] = field(default_factory=list)
     llm: LLMSettings = field(default_factory=LLMSettings)
     config_path: Path | None = None
 
@@ -156,6 +159,17 @@ def _keymap(value: Any) -> dict[str, str]:
     return {_text(k): _text(v) for k, v in value.items()}
 
 
+def _variants(value: Any) -> list[str]:
+    from dynotui.core.generation.prompts import ALL_VARIANTS
+
+    names = _texts(value)
+    bad = [v for v in names if v not in ALL_VARIANTS]
+    if bad:
+        raise _Wrong(f"has unknown prompt variant(s): {', '.join(map(_shown, bad))}",
+                     f"Use some of {', '.join(ALL_VARIANTS)}, e.g. variants = [\"schema\"].")
+    return list(dict.fromkeys(names))
+
+
 _PRICE_HINT = ('Write prices as [llm.prices] lines of "model" = [input, output], USD per million '
                'tokens, e.g. "gpt-4o-mini" = [0.15, 0.6].')
 
@@ -183,6 +197,7 @@ _SETTINGS: dict[str, Callable[[Any], Any]] = {
     "sample_rows": _whole(1, 1_000_000), "embed_model": _text,
     "near_duplicate": _number(0.0, 1.0),
     "overlap": _whole(0, 1000), "adjudicators": _texts, "guidelines": _text,
+    "variants": _variants,
 }
 _LLM: dict[str, Callable[[Any], Any]] = {
     "base_url": _text, "api_key": _text, "model": _text, "temperature": _number(0.0, 2.0),

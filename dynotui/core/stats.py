@@ -12,7 +12,7 @@ DECIDED = ("accepted", "rejected", "edited")
 
 
 def _blank() -> dict[str, Any]:
-    return {"proposals": 0, **{s: 0 for s in STATUSES}}
+    return {"proposals": 0, "valid": 0, **{s: 0 for s in STATUSES}}
 
 
 def _acceptance(counts: dict[str, int]) -> float | None:
@@ -48,6 +48,7 @@ def compute(store, annotator: str | None = None, near: bool = False,
                           ("by_variant", p.variant or "(none)"), ("by_source", p.source or "(none)")):
             row = groups[name].setdefault(key, _blank())
             row["proposals"] += 1
+            row["valid"] += p.valid
             row[st] += 1
         tokens_in += p.tokens_in
         tokens_out += p.tokens_out
@@ -60,6 +61,7 @@ def compute(store, annotator: str | None = None, near: bool = False,
     for rows in groups.values():
         for row in rows.values():
             row["acceptance_rate"] = _acceptance(row)
+            row["checks_rate"] = round(row["valid"] / row["proposals"], 4)  # passing the checks
     events = store.events()
     undone = {e.target for e in events if e.action == "undo"}
     live = [e for e in events if e.action != "undo" and e.id not in undone]

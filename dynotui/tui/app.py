@@ -243,7 +243,9 @@ class DynoApp(App[int]):
                         markup=False)
 
     # ---- generation ----------------------------------------------------------------------
-    def start_generation(self, refs: list, force: bool = False) -> None:
+    def start_generation(self, refs: list, force: bool = False, regenerate: bool = False) -> None:
+        """Generate for `refs` with the configured variants; regenerate: send each dataset's
+        rejected proposals with their reasons back to the model."""
         if self.generation_cancel is not None:
             self.notify("A generation is already running (Esc on Browse cancels it).",
                         severity="warning", markup=False)
@@ -251,18 +253,23 @@ class DynoApp(App[int]):
         self.generation_cancel = threading.Event()
         names = ", ".join(str(r) for r in refs[:3]) + (" …" if len(refs) > 3 else "")
         self.notify(render.message(f"Generating proposals for {names}"), markup=False, timeout=3)
-        self.generation_state = GenerationProgress(0, len(refs) * 2, 0, 0.0,
+        from dynotui.core.generation.prompts import default_variants
+
+        total = len(refs) * len(default_variants(self.settings))
+        self.generation_state = GenerationProgress(0, total, 0, 0.0,
                                                    "loading datasets and the model…")
         if self.browse is not None:
             self.browse.show_generation(self.generation_state)
-        self._generate(refs, force, self.generation_cancel)
+        self._generate(refs, force, self.generation_cancel, regenerate)
 
     @work(thread=True, group="generate", exit_on_error=False)
-    def _generate(self, refs: list, force: bool, cancel: threading.Event) -> None:
+    def _generate(self, refs: list, force: bool, cancel: threading.Event,
+                  regenerate: bool = False) -> None:
         def progress(done: int, total: int, tokens: int, cost: float, label: str) -> None:
             self.post_message(GenerationProgress(done, total, tokens, cost, label))
         try:
-            report = jobs.generate(self.store, self.settings, refs, force, progress, cancel)
+            report = jobs.generate(self.store, self.settings, refs, force, progress, cancel,
+                                   regenerate=regenerate)
         except Exception as exc:  # a DynoError or a bug: either way the app keeps running
             self.post_message(GenerationDone([r.id for r in refs], None, str(exc)))
             return

@@ -67,8 +67,9 @@ def load_queue(store: Any, annotator: str, overlap: int = 0, conflicts: bool = F
 
 def generate(store: Any, settings: Any, refs: list[DatasetRef], force: bool,
              progress: Callable[[int, int, int, float, str], None],
-             cancel: threading.Event) -> Any:
-    """Run the core generation for `refs`, reporting tokens and cost as answers arrive."""
+             cancel: threading.Event, regenerate: bool = False) -> Any:
+    """Run the core generation for `refs` with the configured variants, reporting tokens and
+    cost as answers arrive; regenerate: with the datasets' rejections as feedback."""
     from dynotui.core.generation.run import generate as run
 
     def on_progress(event: Any) -> None:  # sums for the run so far, after each call
@@ -76,7 +77,8 @@ def generate(store: Any, settings: Any, refs: list[DatasetRef], force: bool,
         progress(event.done, event.total, event.tokens_in + event.tokens_out, event.cost_usd,
                  label)
 
-    return run(refs, store, settings, force=force, on_progress=on_progress, cancel=cancel)
+    return run(refs, store, settings, force=force, on_progress=on_progress, cancel=cancel,
+               regenerate=regenerate)
 
 
 def describe_report(report: Any) -> str:

@@ -137,3 +137,29 @@ def instruction_output() -> DatasetMeta:
 SHAPES = {f.__name__: f for f in (nli, choice_int, document_summary, tokens_tags, paraphrase,
                                   string_labels, code_docstring, dialogue_response, id_url_text,
                                   boolq, trivia, similarity_score, instruction_output)}
+
+
+def stsb_label() -> DatasetMeta:
+    rows = [{"sentence1": _sentence(i, 8), "sentence2": _sentence(i + 2, 8),
+             "label": round(i * 0.41, 2)} for i in range(N)]
+    return _meta("glue-stsb-like", [Feature("sentence1", "string"), Feature("sentence2", "string"),
+                                    Feature("label", "float32")], rows,
+                 task_ids=["semantic-similarity-scoring"])
+
+
+def article_highlights() -> DatasetMeta:
+    rows = [{"id": f"{i:040x}", "article": " ".join(_sentence(i + k, 14) for k in range(6)),
+             "highlights": _sentence(i, 10) + " " + _sentence(i + 4, 9)} for i in range(N)]
+    return _meta("cnn-like", [Feature("article", "string"), Feature("highlights", "string"),
+                              Feature("id", "string")], rows)
+
+
+def instruction_input_output() -> DatasetMeta:
+    rows = [{"instruction": f"Describe the {_w(i)} in one sentence.",
+             "input": _sentence(i, 6) if i % 2 else "", "output": _sentence(i, 14)}
+            for i in range(N)]
+    return _meta("alpaca-input", [Feature("instruction", "string"), Feature("input", "string"),
+                                  Feature("output", "string")], rows)
+
+
+SHAPES.update({f.__name__: f for f in (stsb_label, article_highlights, instruction_input_output)})

@@ -18,7 +18,7 @@ from dynotui.core.models import DatasetMeta, Feature
 LABEL_MAX = 20          # distinct values of a string/number field read as labels
 LABEL_MAX_WORDS = 4     # ... each at most this many words on average
 LABEL_MIN_ROWS = 8      # ... seen in at least this many rows
-_ID_TOKENS = {"id", "ids", "uuid", "guid", "idx", "index", "key", "hash", "sha", "md5", "checksum"}
+_ID_TOKENS = {"id", "ids", "uuid", "guid", "idx", "index", "hash", "sha", "md5", "checksum"}
 _META_TOKENS = {"url", "urls", "uri", "link", "links", "href", "homepage", "website", "license",
                 "licence", "path", "paths", "filepath", "filename", "file", "repo", "repository",
                 "reponame", "bytes", "size", "timestamp", "date", "time", "created", "updated",
@@ -143,7 +143,9 @@ def _profile(feature: Feature, values: list[Any]) -> FieldInfo:
     questions = sum(t.rstrip().endswith("?") for t in texts) / len(texts)
     if (len(texts) >= LABEL_MIN_ROWS and not tokens & _NOT_LABELS and len(distinct) <= min(LABEL_MAX, len(texts) // 2)
             and words <= LABEL_MAX_WORDS):
-        return FieldInfo(name, "label", labels=sorted(distinct), words=words)
+        digits = all(t.strip().lstrip("-").isdigit() for t in distinct)
+        labels = sorted(distinct, key=float) if digits else sorted(distinct)
+        return FieldInfo(name, "label", labels=labels, words=words, int_labels=digits)
     return FieldInfo(name, "text", words=words, questions=questions)
 
 

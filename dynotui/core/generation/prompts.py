@@ -14,9 +14,10 @@ from typing import Any
 from dynotui.core.generation.demos import DEMOS
 from dynotui.core.models import DatasetMeta, Feature
 
-VARIANTS = ("aware", "unaware")
+VARIANTS = ("aware", "unaware")  # the Dynosaur prompts (the batch API sends these)
+ALL_VARIANTS = (*VARIANTS, "schema")  # schema: skeletons from metadata, the model words them
 # Bump a variant's version whenever its text or demonstrations change: the cache keys on it.
-PROMPT_VERSION = {"aware": "aware-2", "unaware": "unaware-2"}
+PROMPT_VERSION = {"aware": "aware-2", "unaware": "unaware-2", "schema": "schema-1"}
 MAX_STRING = 1000
 PROMPT_ROWS = 2
 MAX_TASKS = 3
@@ -43,6 +44,15 @@ SYSTEM = {
         "Answer with JSON only: "
         "{\"tasks\": [{\"instruction\": ..., \"input_fields\": [...], \"output_field\": ...}]}."),
 }
+
+
+def default_variants(settings) -> tuple[str, ...]:
+    """The configured variants, else schema for the embedded model and the two Dynosaur
+    prompts for a configured endpoint."""
+    chosen = tuple(getattr(settings, "variants", None) or ())
+    if chosen:
+        return chosen
+    return VARIANTS if settings.llm.base_url else ("schema",)
 
 
 def is_id_field(name: str) -> bool:
@@ -125,8 +135,15 @@ def render_user(block: dict[str, Any]) -> str:
 
 def skip_reason(meta: DatasetMeta, variant: str) -> str:
     """Why a variant cannot be asked for this dataset ('' when it can)."""
-    if variant not in VARIANTS:
-        return f"unknown prompt variant '{variant}' (use aware or unaware)"
+    if variant not in ALL_VARIANTS:
+        return f"unknown prompt variant '{variant}' (use aware, unaware or schema)"
+    if variant == "schema":
+        from dynotui.core.generation.skeletons import derive, unused_fields
+
+        if derive(meta):
+            return ""
+        unused = ", ".join(f"{k} ({v})" for k, v in list(unused_fields(meta).items())[:4])
+        return "no task skeleton fits the fields" + (f"; unused: {unused}" if unused else "")
     if variant == "aware" and not (meta.summary or "").strip():
         return "no summary: the description-aware prompt needs the card's description"
     if len(prompt_fields(meta)) < 2:
@@ -134,8 +151,10 @@ def skip_reason(meta: DatasetMeta, variant: str) -> str:
     return ""
 
 
-def build_prompt(meta: DatasetMeta, variant: str) -> list[dict[str, str]]:
-    """Chat messages for one dataset and variant (callers check skip_reason first)."""
+def build_prompt(meta: DatasetMeta, variant: str, rejected: list[dict] | None = None
+                 ) -> list[dict[str, str]]:
+    """Chat messages for one dataset and a Dynosaur variant (callers check skip_reason
+    first); `rejected`: earlier proposals with the reasons they were rejected (feedback.py)."""
     if variant not in VARIANTS:
         raise ValueError(f"unknown prompt variant {variant!r}")
     messages = [{"role": "system", "content": SYSTEM[variant]}]
@@ -143,13 +162,21 @@ def build_prompt(meta: DatasetMeta, variant: str) -> list[dict[str, str]]:
         messages.append({"role": "user", "content": render_user(demo["metadata"])})
         messages.append({"role": "assistant",
                          "content": json.dumps({"tasks": demo["tasks"]}, ensure_ascii=False)})
-    messages.append({"role": "user", "content": render_user(metadata_block(meta, variant))})
+    user = render_user(metadata_block(meta, variant))
+    if rejected:
+        from dynotui.core.generation.feedback import prompt_note
+
+        user += prompt_note(rejected)
+    messages.append({"role": "user", "content": user})
     return messages
 
 
 def demo_instructions() -> list[str]:
-    """Every demonstration instruction of both variants (a proposal must not copy one)."""
-    return [t["instruction"] for demos in DEMOS.values() for d in demos for t in d["tasks"]]
+    """Every demonstration instruction of every variant (a proposal must not copy one)."""
+    from dynotui.core.generation.schema import DEMO_ANSWER, DEMO_TASK
+
+    return [t["instruction"] for demos in DEMOS.values() for d in demos for t in d["tasks"]] + [
+        DEMO_TASK, DEMO_ANSWER]
 
 
 def response_schema(field_names: list[str]) -> dict[str, Any]:

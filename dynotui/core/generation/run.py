@@ -20,8 +20,10 @@ from dynotui.core.generation.writer import BatchWriter
 from dynotui.core.llm.answer import LLMUnavailable
 from dynotui.core.llm.cost import cost_usd
 from dynotui.core.models import DatasetMeta, DatasetRef, Proposal, Verdict, content_hash
-from dynotui.core.generation.prompts import (PROMPT_VERSION, VARIANTS, build_prompt, estimate_tokens,
-                                  prompt_fields, response_schema, skip_reason)
+from dynotui.core.generation.feedback import fingerprint, rejections
+from dynotui.core.generation.prompts import (ALL_VARIANTS, PROMPT_VERSION, build_prompt,
+                                             default_variants, estimate_tokens, prompt_fields,
+                                             response_schema, skip_reason)
 from dynotui.core.generation.validate import Checked, check_answer
 
 EST_TOKENS_OUT = 160  # a typical three-task answer, for dry-run estimates
@@ -44,16 +46,19 @@ def shown_split(meta: DatasetMeta) -> str | None:
     return meta.ref.split
 
 
-def cache_key(meta: DatasetMeta, variant: str, model: str) -> str:
-    return f"{meta.ref.key}@{revision_of(meta)}|{variant}|{PROMPT_VERSION[variant]}|{model}"
+def cache_key(meta: DatasetMeta, variant: str, model: str, feedback: str = "") -> str:
+    """What a generation is cached under; `feedback`: the fingerprint of the rejections sent
+    back when regenerating (the same feedback is asked once)."""
+    key = f"{meta.ref.key}@{revision_of(meta)}|{variant}|{PROMPT_VERSION[variant]}|{model}"
+    return f"{key}|fb-{feedback}" if feedback else key
 
 
 def _check_variants(variants: Any) -> tuple[str, ...]:
     out = tuple(dict.fromkeys(variants))
-    bad = [v for v in out if v not in VARIANTS]
+    bad = [v for v in out if v not in ALL_VARIANTS]
     if bad or not out:
         raise LLMError(f"Unknown prompt variant(s): {', '.join(bad) or 'none given'}.",
-                       "Use aware, unaware or both.")
+                       "Use aware, unaware, schema, or a comma-separated list of them.")
     return out
 
 
@@ -74,14 +79,14 @@ def _record_id(meta: DatasetMeta, checked: Checked, salt: list[Any], taken: set[
 
 def build_proposals(meta: DatasetMeta, variant: str, answer, checked: list[Checked],
                     temperature: float, cost: float, started: float,
-                    taken: set[str] | None = None) -> list[Proposal]:
+                    taken: set[str] | None = None, cut_matters: bool = True) -> list[Proposal]:
     """One Proposal per checked item; `taken` (ids in the workspace) grows with the new ids."""
     taken = taken if taken is not None else set()
     n = max(1, len(checked))
     props = []
     for i, item in enumerate(checked):
         verdicts = list(item.verdicts)
-        if answer.finish_reason == "length":
+        if answer.finish_reason == "length" and cut_matters:
             verdicts.append(Verdict("truncated_answer", False,
                                     "the answer was cut off at max_tokens", "warning"))
         salt = [variant, answer.model, PROMPT_VERSION[variant], answer.text, i]
@@ -110,6 +115,8 @@ class _Run:
                  on_progress: Callable[[Progress], Any] | None) -> None:
         self.store, self.settings, self.client, self.model = store, settings, client, model
         self.force, self.on_progress = force, on_progress
+        self.feedback: dict[str, list[dict]] = {}  # dataset key -> rejections sent back
+        self.again: set[str] = set()  # regenerated without feedback: asked again
         self.store_lock = asyncio.Lock()
         self.writer = BatchWriter(store, self.store_lock)
         self.existing: dict[str, set[str]] = {}
@@ -145,18 +152,24 @@ class _Run:
             for dataset in wanted:
                 self.existing.setdefault(dataset, set())
 
+    def key(self, meta: DatasetMeta, variant: str) -> str:
+        return cache_key(meta, variant, self.model, fingerprint(self.feedback.get(meta.ref.key, [])))
+
+    def forced(self, meta: DatasetMeta) -> bool:
+        return self.force or meta.ref.key in self.again
+
     def cached_now(self, meta: DatasetMeta, variant: str) -> bool:
         """From the cache keys read by prepare() (a store without generations(): unknown)."""
-        return not self.force and cache_key(meta, variant, self.model) in self.done_keys
+        return not self.forced(meta) and self.key(meta, variant) in self.done_keys
 
     async def is_cached(self, meta: DatasetMeta, variant: str) -> bool:
-        if self.force:
+        if self.forced(meta):
             return False
         if self.cached_now(meta, variant):
             return True
         if hasattr(self.store, "generations"):
             return False
-        return await self.in_store(self.store.generation_done, cache_key(meta, variant, self.model))
+        return await self.in_store(self.store.generation_done, self.key(meta, variant))
 
     async def existing_ids(self, meta: DatasetMeta) -> set[str]:
         if meta.ref.id not in self.existing:
@@ -165,8 +178,11 @@ class _Run:
         return self.existing[meta.ref.id]
 
     async def call(self, meta: DatasetMeta, variant: str) -> CallResult:
-        key = cache_key(meta, variant, self.model)
-        messages = build_prompt(meta, variant)
+        key = self.key(meta, variant)
+        rejected = self.feedback.get(meta.ref.key, [])
+        if variant == "schema":
+            return await self.call_schema(meta, key, rejected)
+        messages = build_prompt(meta, variant, rejected)
         schema = response_schema([f.name for f in prompt_fields(meta)])
         started = time.time()
         unsaved = (key, hashlib.sha256(json.dumps(messages, default=str).encode()).hexdigest())
@@ -186,6 +202,24 @@ class _Run:
         result = CallResult(variant, "done", tokens_in=answer.tokens_in, tokens_out=answer.tokens_out,
                             cost_usd=cost, priced=priced, seconds=answer.seconds, mode=answer.mode,
                             proposals=[p.id for p in props])
+        return self.tally(result, props)
+
+    async def call_schema(self, meta: DatasetMeta, key: str, rejected: list[dict]) -> CallResult:
+        """Skeletons from the metadata, one short wording call each (schema.py)."""
+        from dynotui.core.generation.schema import schema_proposals
+
+        existing = await self.existing_ids(meta)
+        props, info = await schema_proposals(self.client, meta, rejected, existing,
+                                             self.settings, self.model)
+        await self.writer.put(props, key, info)
+        result = CallResult("schema", "done", tokens_in=info["tokens_in"],
+                            tokens_out=info["tokens_out"], cost_usd=info["cost_usd"],
+                            priced=info["priced"], seconds=info["seconds"], mode="text",
+                            proposals=[p.id for p in props])
+        return self.tally(result, props)
+
+    @staticmethod
+    def tally(result: CallResult, props: list[Proposal]) -> CallResult:
         for prop in props:
             if prop.valid:
                 result.kept += 1
@@ -222,13 +256,15 @@ def known_model(settings) -> str:
     return settings.llm.model or ("" if settings.llm.base_url else EMBEDDED_MODEL)
 
 
-async def run_generation(refs: list[Any], store, settings, variants=VARIANTS, force: bool = False,
+async def run_generation(refs: list[Any], store, settings, variants=None, force: bool = False,
                          on_progress: Callable[[Progress], Any] | None = None, cancel: Any = None,
-                         client=None) -> GenerationReport:
-    """Generate for every ref (DatasetRef, text, or DatasetMeta) and variant; returns the report.
-    The LLM (and the embedded server) is only started when some call is not cached.
-    Raises LLMUnavailable (one clear message) when the server cannot be used at all."""
-    variants = _check_variants(variants)
+                         client=None, regenerate: bool = False) -> GenerationReport:
+    """Generate for every ref (DatasetRef, text, or DatasetMeta) and variant (default:
+    default_variants); returns the report. The LLM (and the embedded server) is only started
+    when some call is not cached. regenerate: send each dataset's rejected proposals with
+    their reasons back to the model (cached under a key that includes them; a dataset with
+    none is asked again). Raises LLMUnavailable when the server cannot be used at all."""
+    variants = _check_variants(variants or default_variants(settings))
     t0 = time.monotonic()
     loaded = await _load(list(refs), settings)
     model = client.model if client is not None and client.model else known_model(settings)
@@ -252,6 +288,11 @@ async def run_generation(refs: list[Any], store, settings, variants=VARIANTS, fo
         if not meta.passes:
             bad = [v.reason or v.rule for v in meta.verdicts if not v.ok and v.level == "error"]
             dreport.error = "catalog checks failed (generated anyway): " + "; ".join(bad)
+    if regenerate:
+        for meta in metas:
+            run.feedback[meta.ref.key] = await run.in_store(rejections, store, meta)
+            if not run.feedback[meta.ref.key]:
+                run.again.add(meta.ref.key)
     # variant-major order: consecutive prompts share the system + demo prefix (prompt caches)
     jobs = [(meta, variant) for variant in variants for meta in metas]
     run.total = len(jobs)
@@ -342,10 +383,11 @@ def generate(refs: list[Any], store, settings, **kwargs: Any) -> GenerationRepor
     return asyncio.run(run_generation(refs, store, settings, **kwargs))
 
 
-def estimate(metas: list[DatasetMeta], settings, variants=VARIANTS, store=None,
+def estimate(metas: list[DatasetMeta], settings, variants=None, store=None,
              force: bool = False) -> Estimate:
-    """Dry run: input tokens from prompt length / 4, output tokens a typical answer's, no call."""
-    variants = _check_variants(variants)
+    """Dry run: input tokens from prompt length / 4, output tokens a typical answer's, no call
+    (the schema variant: one short call per skeleton)."""
+    variants = _check_variants(variants or default_variants(settings))
     model = known_model(settings)
     est = Estimate(model=model or "(server default)")
     for meta in metas:
@@ -356,6 +398,13 @@ def estimate(metas: list[DatasetMeta], settings, variants=VARIANTS, store=None,
                 continue
             if store is not None and not force and store.generation_done(cache_key(meta, variant, model)):
                 est.cached += 1
+                continue
+            if variant == "schema":
+                from dynotui.core.generation.schema import estimate_calls
+
+                calls, tokens_in, tokens_out = estimate_calls(meta)
+                est.calls, est.tokens_in = est.calls + calls, est.tokens_in + tokens_in
+                est.tokens_out += tokens_out
                 continue
             est.calls += 1
             est.tokens_in += estimate_tokens(build_prompt(meta, variant))

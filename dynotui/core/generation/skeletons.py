@@ -20,7 +20,7 @@ from dynotui.core.models import DatasetMeta
 
 MAX_SKELETONS = 3
 QUESTION_NAMES = {"question", "questions", "query", "queries", "stem"}
-CONTEXT_NAMES = {"context", "passage", "document", "article", "paragraph", "story", "text",
+CONTEXT_NAMES = {"context", "ctx", "passage", "document", "article", "paragraph", "story", "text",
                  "evidence", "background", "doc", "body", "content", "support", "premise"}
 ANSWER_NAMES = {"answer", "answers", "ans", "correct", "gold", "target", "label"}
 SUMMARY_NAMES = {"summary", "summaries", "abstract", "tldr", "highlights", "synopsis", "gist"}
@@ -221,13 +221,23 @@ class _Builder:
         else:
             text = f"Answer the question using the {where}."
         self.add("qa", [context.name, question.name], answer.name, text, answer.labels)
-        if answer.kind == "text":
+        if answer.kind in ("text", "answers") and not self._one_each(context.name, question.name):
+            # several questions per passage: the answer tells which one to write
             self.add("question", [context.name, answer.name], question.name,
                      f"Write a question about the {where} whose answer is the given "
-                     f"{self.n(answer.name)}.")
-        else:
+                     f"{'answer' if answer.kind == 'answers' else self.n(answer.name)}.")
+        elif self._one_each(context.name, question.name):
             self.add("question", [context.name], question.name,
                      f"Write a question that can be answered from the {where}.")
+
+    def _one_each(self, source: str, target: str) -> bool:
+        """Each value of `source` comes with one value of `target` in the samples."""
+        seen: dict[str, str] = {}
+        for row in self.meta.sample_rows():
+            key, value = str(row.get(source)), str(row.get(target))
+            if seen.setdefault(key, value) != value:
+                return False
+        return True
 
     def _extractive(self, answer: str, context: str) -> bool:
         from dynotui.core.instances import output_text
@@ -275,15 +285,16 @@ class _Builder:
     def rate(self) -> None:
         texts = [i.name for i in self.of("text") if i.name not in self.outputs]
         for score in self.of("number"):
-            if not _named(score, _SCORE_NAMES) or not texts or score.name in self.outputs:
+            if not _named(score, _SCORE_NAMES | {"label", "target"}) or not texts \
+                    or score.name in self.outputs:
                 continue
             low, high = math.floor(score.span[0]), math.ceil(score.span[1])
             inputs = texts[:2]
             if "similarity" in score.tokens or "similarity" in self.hints and len(inputs) == 2:
                 text = f"Rate how similar the {self._both(inputs)} are, from {low} to {high}."
             else:
-                text = (f"Give the {' '.join(score.tokens)} of the {self._both(inputs)}, "
-                        f"a number from {low} to {high}.")
+                what = " ".join(score.tokens) if _named(score, _SCORE_NAMES) else "score"
+                text = f"Give the {what} of the {self._both(inputs)}, a number from {low} to {high}."
             self.add("rate", inputs, score.name, text)
 
     def pairs(self) -> None:
@@ -300,19 +311,20 @@ class _Builder:
                 if long:
                     self.add("summarize", [long.name], short.name, self._summarize(long, short))
                     self.add("expand", [short.name], long.name,
-                             f"Write a {self.n(long.name)} based on the {self.n(short.name)}.")
+                             f"Write {_a(self.n(long.name))} {self.n(long.name)} based on the "
+                             f"{self.n(short.name)}.")
             elif _named(short, TITLE_NAMES):
                 long = longest(rest, max(8.0, 2 * short.words))
                 if long:
                     what = self.n(short.name)
                     what = what if what in TITLE_NAMES else "title"
                     self.add("headline", [long.name], short.name,
-                             f"Write a {what} for the {self.n(long.name)}.")
+                             f"Write {_a(what)} {what} for the {self.n(long.name)}.")
         codes = [i for i in free if _named(i, CODE_NAMES)]
         docs = [i for i in free if _named(i, DOC_NAMES) and i not in codes]
         if codes and docs:
             c, d = codes[0].name, docs[0].name
-            self.add("describe", [c], d, f"Write a {self.n(d)} that describes what the "
+            self.add("describe", [c], d, f"Write {_a(self.n(d))} {self.n(d)} that describes what the "
                                          f"{self.n(c)} does.")
             self.add("code", [d], c, f"Write the {self.n(c)} described by the {self.n(d)}.")
         responses = [i for i in free if _named(i, RESPONSE_NAMES) and i not in codes]
@@ -324,8 +336,9 @@ class _Builder:
                 what = self.n(resp.name)
                 what = "response" if what in ("output", "completion", "target", "chosen",
                                               "assistant") else what
-                self.add("respond", [asks[0].name], resp.name,
-                         f"Write {_a(what)} {what} to the {self.n(asks[0].name)}.")
+                names = [a.name for a in asks[:2]]  # an instruction and its input
+                self.add("respond", names, resp.name,
+                         f"Write {_a(what)} {what} to the {_nouns(self.meta, names)}.")
         if not any(s.kind in ("summarize", "headline", "respond", "describe") for s in self.out):
             self._by_length(free)
 

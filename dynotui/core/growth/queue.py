@@ -11,11 +11,14 @@ from typing import Any, Callable
 from dynotui.core.models import DatasetMeta
 
 
-def variants_done(meta: DatasetMeta, done_keys: set[str] | list[str]) -> bool:
+def variants_done(meta: DatasetMeta, done_keys: set[str] | list[str],
+                  variants: tuple[str, ...] | None = None) -> bool:
+    """Every variant (default: the two Dynosaur prompts, as the batch API sends them) that
+    can be asked for this dataset has a generation record."""
     from dynotui.core.generation.run import revision_of
     from dynotui.core.generation.prompts import PROMPT_VERSION, VARIANTS, skip_reason
 
-    for variant in VARIANTS:
+    for variant in variants or VARIANTS:
         if skip_reason(meta, variant):
             continue
         prefix = f"{meta.ref.key}@{revision_of(meta)}|{variant}|{PROMPT_VERSION[variant]}|"
@@ -24,8 +27,9 @@ def variants_done(meta: DatasetMeta, done_keys: set[str] | list[str]) -> bool:
     return True
 
 
-def settle_queue(store: Any) -> int:
-    """Mark queued datasets whose generation is complete; returns how many were marked."""
+def settle_queue(store: Any, variants: tuple[str, ...] | None = None) -> int:
+    """Mark queued datasets whose generation is complete (for `variants`, default the
+    Dynosaur two); returns how many were marked."""
     from dynotui.core.growth.log import CrawlLog, History, now
 
     log = CrawlLog(store.workspace)
@@ -37,7 +41,7 @@ def settle_queue(store: Any) -> int:
         records = []
         for item in queue:
             meta = store.load_meta(item.key)
-            if meta is not None and variants_done(meta, done_keys):
+            if meta is not None and variants_done(meta, done_keys, variants):
                 records.append({"t": "generated", "key": item.key, "sha": item.sha,
                                 "stage": item.stage, "ts": now()})
         if records:
@@ -63,8 +67,9 @@ def generate_queued(store: Any, settings: Any, concurrency: int | None = None,
                     on_progress: Callable[..., Any] | None = None, cancel: Any = None,
                     client: Any = None, **kwargs: Any) -> QueuedReport:
     """Live generation for every queued dataset, then settle the queue."""
-    from dynotui.core.growth.batch import queued_metas
+    from dynotui.core.generation.prompts import default_variants
     from dynotui.core.generation.run import generate
+    from dynotui.core.growth.batch import queued_metas
 
     metas, missing = queued_metas(store)
     report = QueuedReport(queued=len(metas) + len(missing), missing=missing)
@@ -73,5 +78,6 @@ def generate_queued(store: Any, settings: Any, concurrency: int | None = None,
     if metas:
         report.generation = generate(metas, store, settings, on_progress=on_progress,
                                      cancel=cancel, client=client, **kwargs)
-    report.settled = settle_queue(store)
+    report.settled = settle_queue(store, tuple(kwargs.get("variants") or
+                                              default_variants(settings)))
     return report

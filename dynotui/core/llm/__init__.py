@@ -22,7 +22,8 @@ class LLMClient(Protocol):
 
     async def ready(self) -> str: ...  # the model name (asked from the server if unset)
 
-    async def complete(self, messages: list[dict[str, str]], schema: dict[str, Any] | None
+    async def complete(self, messages: list[dict[str, str]], schema: dict[str, Any] | None,
+                       max_tokens: int | None = None, stop: list[str] | None = None
                        ) -> Answer: ...
 
     async def aclose(self) -> None: ...

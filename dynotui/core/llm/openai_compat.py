@@ -177,38 +177,45 @@ class OpenAICompatClient:
             "Start the server, or set OPENAI_BASE_URL (or llm.base_url in the config); "
             "unset it to use the embedded model.")
 
-    async def complete(self, messages: list[dict[str, str]], schema: dict | None = None) -> Answer:
+    async def complete(self, messages: list[dict[str, str]], schema: dict | None = None,
+                       max_tokens: int | None = None, stop: list[str] | None = None) -> Answer:
+        """One chat completion; max_tokens (default: the setting) and stop sequences let a
+        caller size a short answer."""
+        extra: dict[str, Any] = {"max_tokens": max_tokens or self.max_tokens}
+        if stop:
+            extra["stop"] = list(stop)
         async with self._sem:
             await self._resolve_model()
             if self.mode_confirmed or schema is None:
-                return await self._complete(messages, schema)
+                return await self._complete(messages, schema, extra)
             if self._lock is None:
                 self._lock = asyncio.Lock()
             async with self._lock:  # the first request negotiates; the others wait for its mode
                 if not self.mode_confirmed:
-                    return await self._complete(messages, schema)
-            return await self._complete(messages, schema)
+                    return await self._complete(messages, schema, extra)
+            return await self._complete(messages, schema, extra)
 
     def _delay(self, attempt: int, after: float | None) -> float:
         if after is not None:
             return min(after, MAX_WAIT)
         return random.uniform(0, min(self.max_backoff, self.backoff * 2 ** attempt))
 
-    async def _complete(self, messages: list[dict[str, str]], schema: dict | None) -> Answer:
+    async def _complete(self, messages: list[dict[str, str]], schema: dict | None,
+                        extra: dict[str, Any] | None = None) -> Answer:
         import openai
 
         start = time.monotonic()
         attempt = 0
         while True:
             mode = self.mode if schema is not None else "text"
-            kwargs: dict[str, Any] = {}
+            kwargs: dict[str, Any] = dict(extra or {"max_tokens": self.max_tokens})
             fmt = self._format(mode, schema)
             if fmt:
                 kwargs["response_format"] = fmt
             try:
                 resp = await self._client.chat.completions.create(
                     model=self.model, messages=messages, temperature=self.temperature,
-                    max_tokens=self.max_tokens, timeout=self.timeout, **kwargs)
+                    timeout=self.timeout, **kwargs)
             except openai.APIStatusError as exc:
                 status = exc.status_code
                 if schema is not None and self._format_refused(exc, mode):

@@ -364,10 +364,12 @@ class ReviewScreen(Screen):
         self.reload()
 
     def action_regenerate(self) -> None:
+        """Ask again for this dataset, sending its rejected proposals with their reasons and
+        notes back to the model (a dataset with no rejections is simply asked again)."""
         p = self.current
         if p is None:
             return
-        self.app.start_generation([jobs.ref_for(p.dataset, p.config)], force=True)
+        self.app.start_generation([jobs.ref_for(p.dataset, p.config)], regenerate=True)
 
     # ---- decisions made elsewhere (other windows, other annotators) -----------------------
     @on(Elsewhere)

@@ -221,10 +221,11 @@ def test_a_fully_cached_run_starts_no_model(ws, monkeypatch):
 
     settings, store = ws
     settings.llm.model = EMBEDDED_MODEL
-    generate([reviews_meta()], store, settings)
+    both = ("aware", "unaware")  # the embedded model's default (schema) is asked elsewhere
+    generate([reviews_meta()], store, settings, variants=both)
     # when asked again with no endpoint and no llama_cpp installed
     settings.llm.base_url, settings.llm.model = None, None
     monkeypatch.setitem(sys.modules, "llama_cpp", None)
-    report = generate([reviews_meta()], store, settings)
+    report = generate([reviews_meta()], store, settings, variants=both)
     # then nothing is started: every call is cached
     assert report.count("cached") == 2 and report.model == EMBEDDED_MODEL

@@ -107,8 +107,12 @@ def test_schema_puts_field_names_in_an_enum():
 
 
 def test_versions_and_demo_instructions():
-    assert set(PROMPT_VERSION) == set(VARIANTS) and len(set(PROMPT_VERSION.values())) == 2
-    assert len(demo_instructions()) == sum(len(d["tasks"]) for v in VARIANTS for d in DEMOS[v])
+    from dynotui.core.generation.prompts import ALL_VARIANTS
+    from dynotui.core.generation.schema import DEMO_ANSWER, DEMO_TASK
+
+    assert set(PROMPT_VERSION) == set(ALL_VARIANTS) and len(set(PROMPT_VERSION.values())) == 3
+    assert len(demo_instructions()) == sum(len(d["tasks"]) for v in VARIANTS for d in DEMOS[v]) + 2
+    assert {DEMO_TASK, DEMO_ANSWER} <= set(demo_instructions())  # the schema wording demo
 
 
 def test_prompt_fields_follow_feature_order():

@@ -33,7 +33,7 @@ def _shape(skeletons):
                             ("headline", ("text",), "title")}),
     ("sample:entailment-pairs", {("nli", ("premise", "hypothesis"), "label")}),
     ("sample:reading-qa", {("qa", ("context", "question"), "answers"),
-                           ("question", ("context",), "question"),
+                           ("question", ("context", "answers"), "question"),
                            ("headline", ("context",), "title")}),
     ("sample:science-choice", {("choice", ("question", "choices"), "answer")}),
     ("sample:ner-tokens", {("tagging", ("tokens",), "ner_tags")}),
@@ -70,6 +70,10 @@ def test_each_bundled_sample_gets_the_tasks_its_shape_affords(samples, key, expe
     ("trivia", {("qa", ("question",), "answer")}),
     ("similarity_score", {("rate", ("sentence1", "sentence2"), "score")}),
     ("instruction_output", {("respond", ("instruction",), "output")}),
+    ("stsb_label", {("rate", ("sentence1", "sentence2"), "label")}),
+    ("article_highlights", {("summarize", ("article",), "highlights"),
+                            ("expand", ("highlights",), "article")}),
+    ("instruction_input_output", {("respond", ("instruction", "input"), "output")}),
 ])
 def test_other_shapes_get_the_tasks_a_reviewer_expects(shape, expected):
     meta = SHAPES[shape]()
@@ -86,6 +90,10 @@ def test_specific_wording_follows_the_labels_and_answers():
     assert derive(SHAPES["nli"]())[0].template.startswith("Decide whether the premise entails")
     tagging = derive(SHAPES["tokens_tags"]())[0]
     assert "named-entity" in tagging.template
+    expand = derive(SHAPES["article_highlights"]())[1]
+    assert expand.template == "Write an article based on the highlights."
+    assert derive(SHAPES["stsb_label"]())[0].template == (
+        "Rate how similar the two sentences are, from 0 to 5.")  # the card says similarity
 
 
 def test_ids_urls_and_constants_are_never_used():

@@ -96,3 +96,31 @@ def test_the_model_server_never_outlives_its_parent(tmp_path):
             time.sleep(0.1)
         # then the server is gone in both cases
         assert not _alive(child), f"server {child} outlived its parent ({how})"
+
+
+@pytest.mark.model
+@pytest.mark.timeout(300)  # ~10 s on a quiet machine (server start + two short calls)
+def test_the_default_variant_gives_sensible_tasks_with_the_embedded_model(tmp_path):
+    # given no endpoint configured: the default variant is schema, on the embedded model
+    pytest.importorskip("llama_cpp")
+    from answerkey import sensible
+
+    from dynotui.core.generation.run import generate
+    from dynotui.core.store import Store
+
+    settings = load_settings(workspace=tmp_path / "ws")
+    store = Store(settings.workspace)
+    try:
+        # when generating for a bundled sample with the defaults
+        report = generate(["sample:news-topics"], store, settings)
+    finally:
+        stop_embedded()
+    # then every proposal passes the checks and is a task the answer key keeps
+    props = store.proposals()
+    assert report.count("done") == 1 and {p.variant for p in props} == {"schema"}
+    assert len(props) >= 2
+    for p in props:
+        assert p.valid, p.errors
+        assert sensible("sample:news-topics", p.task.instruction, p.task.input_fields,
+                        p.task.output_field), p.task
+        assert p.model == EMBEDDED_MODEL and p.raw_answer and p.tokens_in > 0
