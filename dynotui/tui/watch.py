@@ -130,17 +130,19 @@ class DecisionWatch:
         note = self.notes.get(pid)
         if not others and not note:
             return None
-        out = Text("⇄ ", style="bold magenta", end="")
+        out = Text(end="")
         if note:
+            out.append("⇄ ", style="bold magenta")
             out.append_text(render.line(note, style="magenta", limit=120))
+            out.append("\n")
         if others:
-            out.append("  " if note else "")
-            out.append("also decided: " if note else "decided by others: ", style="dim")
+            out.append("⇄ ", style="bold magenta")
+            out.append("others: ", style="dim")
             for i, (who, status) in enumerate(sorted(others.items())):
                 if i:
                     out.append(", ", style="dim")
                 out.append_text(render.line(who, style="bold", limit=40))
                 out.append(f" {STATUS_MARK.get(status, '·')} {status}",
                            style=STATUS_STYLE.get(status, ""))
-        out.append("\n")
+            out.append("\n")
         return out
