@@ -1,37 +1,78 @@
 """A client for any OpenAI-compatible server (OpenAI, vLLM, Ollama, llama.cpp) on `openai.AsyncOpenAI`.
 
-Our own retries (the openai client's are off): exponential backoff with full jitter on 429, 5xx,
-timeouts and dropped connections, honouring Retry-After. Structured output is negotiated per
-server: json_schema -> json_object with the schema -> plain text, remembered per base_url.
+Retries are the openai client's own (408/409/429/5xx, timeouts and dropped connections, with
+jittered backoff, honouring Retry-After). Ours: structured output negotiated per server
+(json_schema -> json_object with the schema -> plain text, remembered per base_url; a format
+refusal is not retried), a refused connection or unknown host failing at once, and a
+Retry-After longer than MAX_WAIT failing with the wait it asks for.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import email.utils
 import json
-import random
 import time
 from pathlib import Path
 from typing import Any
 
 from dynotui.core.durable import write_json
 from dynotui.core.errors import LLMError
-from dynotui.core.llm.answer import MODES, Answer, LLMUnavailable
+from dynotui.core.llm.answer import Answer, LLMUnavailable, MODES
 from dynotui.core.text import clean, one_line
 
-RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
-MAX_WAIT = 120.0  # a longer Retry-After (a spent quota) fails at once instead of hanging
+MAX_WAIT = 120.0  # the openai client's limit too: a longer Retry-After (a spent quota) fails
+# per call (each asyncio task has its own context): requests sent, counted by the HTTP client's
+# request hook (one per attempt), and whether the call is negotiating the response format
+_SENT: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("llm_sent", default=None)
+_NEGOTIATING: contextvars.ContextVar[bool] = contextvars.ContextVar("llm_negotiating",
+                                                                    default=False)
 _MEMORY: dict[str, tuple[str, bool]] = {}  # base_url -> (mode, confirmed by a success)
 _FORMAT_WORDS = ("response_format", "json_schema", "schema", "json_object", "grammar")
 
 
-def _cause_names(exc: BaseException) -> set[str]:
-    names = set()
-    while exc is not None and len(names) < 10:
-        names.add(type(exc).__name__)
-        exc = exc.__cause__ or exc.__context__
-    return names
+def retried(status: int) -> bool:
+    """Statuses the openai client retries by itself."""
+    return status in (408, 409, 429) or status >= 500
+
+
+async def _count_attempt(_request: Any) -> None:
+    sent = _SENT.get()
+    if sent is not None:
+        sent[0] += 1
+
+
+async def _format_refusal_final(response: Any) -> None:
+    """While negotiating, a 5xx that names the response format (llama.cpp refusing json_schema)
+    is an answer, not a fault: `x-should-retry: false` tells the openai client not to retry it."""
+    if _NEGOTIATING.get() and response.status_code in (500, 501):
+        await response.aread()
+        if any(word in response.text.lower() for word in _FORMAT_WORDS):
+            response.headers["x-should-retry"] = "false"
+
+
+def _http_client():
+    """The openai client's HTTP client with a transport that fails fast on a refused connection:
+    raised as an openai error, which the client passes on instead of retrying."""
+    import httpx2
+    import openai
+
+    class Refused(openai.APIConnectionError):
+        pass
+
+    class FailFast(httpx2.AsyncHTTPTransport):
+        async def handle_async_request(self, request):
+            try:
+                return await super().handle_async_request(request)
+            except httpx2.ConnectError as exc:  # refused, unknown host: a wrong or dead endpoint
+                raise Refused(message=f"Cannot connect: {exc}", request=request) from exc
+
+    # the openai client's default pool size: --concurrency may be far above httpx's 100
+    limits = httpx2.Limits(max_connections=1000, max_keepalive_connections=100)
+    return openai.DefaultAsyncHttpxClient(transport=FailFast(limits=limits),
+                                          event_hooks={"request": [_count_attempt],
+                                                       "response": [_format_refusal_final]}), Refused
 
 
 def retry_after(headers: Any) -> float | None:
@@ -74,8 +115,7 @@ class OpenAICompatClient:
     """`await complete(messages, schema) -> Answer`; at most `concurrency` requests in flight."""
 
     def __init__(self, llm, modes_file: Path | None = None, base_url: str | None = None,
-                 model: str | None = None, backoff: float = 0.5, max_backoff: float = 30.0,
-                 first_mode: str | None = None) -> None:
+                 model: str | None = None, first_mode: str | None = None) -> None:
         import openai
 
         self.base_url = check_base_url((base_url or llm.base_url or "").rstrip("/"))
@@ -84,10 +124,11 @@ class OpenAICompatClient:
         self.max_tokens = llm.max_tokens
         self.timeout = float(llm.timeout)
         self.retries = max(0, int(llm.retries))
-        self.backoff, self.max_backoff = backoff, max_backoff
         self.modes_file = modes_file
+        http, self._refused = _http_client()
         self._client = openai.AsyncOpenAI(base_url=self.base_url, api_key=llm.api_key or "none",
-                                          max_retries=0, timeout=self.timeout)
+                                          max_retries=self.retries, timeout=self.timeout,
+                                          http_client=http)
         self._sem = asyncio.Semaphore(max(1, int(llm.concurrency)))
         self._lock: asyncio.Lock | None = None
         if self.base_url not in _MEMORY:
@@ -172,6 +213,8 @@ class OpenAICompatClient:
             "Set OPENAI_API_KEY (or llm.api_key in the config).")
 
     def _unavailable(self, exc: BaseException) -> LLMUnavailable:
+        if isinstance(exc, self._refused) and exc.__cause__ is not None:
+            exc = exc.__cause__  # name what happened (ConnectError), not our wrapper
         return LLMUnavailable(
             f"Cannot reach the LLM server at {self.base_url} ({type(exc).__name__}).",
             "Start the server, or set OPENAI_BASE_URL (or llm.base_url in the config); "
@@ -195,19 +238,24 @@ class OpenAICompatClient:
                     return await self._complete(messages, schema, extra)
             return await self._complete(messages, schema, extra)
 
-    def _delay(self, attempt: int, after: float | None) -> float:
-        if after is not None:
-            return min(after, MAX_WAIT)
-        return random.uniform(0, min(self.max_backoff, self.backoff * 2 ** attempt))
-
     async def _complete(self, messages: list[dict[str, str]], schema: dict | None,
                         extra: dict[str, Any] | None = None) -> Answer:
+        start = time.monotonic()
+        sent = [0]
+        counting, negotiating = _SENT.set(sent), _NEGOTIATING.set(False)
+        try:
+            return await self._attempts(messages, schema, extra, start, sent)
+        finally:
+            _SENT.reset(counting)
+            _NEGOTIATING.reset(negotiating)
+
+    async def _attempts(self, messages, schema: dict | None, extra: dict[str, Any] | None,
+                        start: float, sent: list[int]) -> Answer:
         import openai
 
-        start = time.monotonic()
-        attempt = 0
         while True:
             mode = self.mode if schema is not None else "text"
+            _NEGOTIATING.set(schema is not None and mode != "text" and not self.mode_confirmed)
             kwargs: dict[str, Any] = dict(extra or {"max_tokens": self.max_tokens})
             fmt = self._format(mode, schema)
             if fmt:
@@ -217,54 +265,44 @@ class OpenAICompatClient:
                     model=self.model, messages=messages, temperature=self.temperature,
                     timeout=self.timeout, **kwargs)
             except openai.APIStatusError as exc:
-                status = exc.status_code
                 if schema is not None and self._format_refused(exc, mode):
                     self._downgrade(mode)
                     continue
-                if status in (401, 403):
-                    raise self._key_refused(status) from None
-                if status == 404:
-                    raise LLMUnavailable(
-                        f"The LLM server at {self.base_url} has no model '{self.model}' "
-                        "or no /chat/completions route (HTTP 404).",
-                        "Check --model / DYNOTUI_MODEL and that the base URL ends in /v1.") from None
-                after = retry_after(exc.response.headers)
-                if after is not None and after > MAX_WAIT:
-                    raise LLMError(f"The LLM server at {self.base_url} asks to wait {after:.0f} s "
-                                   f"(HTTP {status}).", "Try again later.") from None
-                if status in RETRY_STATUS and attempt < self.retries:
-                    await asyncio.sleep(self._delay(attempt, after))
-                    attempt += 1
-                    continue
-                what = "kept failing" if status in RETRY_STATUS else "rejected the request"
-                raise LLMError(f"The LLM server at {self.base_url} {what} (HTTP {status}) "
-                               f"after {attempt + 1} attempt(s): {_brief(exc)}",
-                               "Try again later, or lower --concurrency.") from None
+                raise self._status_error(exc, sent[0]) from None
             except openai.APITimeoutError:
-                if attempt < self.retries:
-                    await asyncio.sleep(self._delay(attempt, None))
-                    attempt += 1
-                    continue
                 raise LLMError(f"The LLM server at {self.base_url} did not answer within "
-                               f"{self.timeout:g} s ({attempt + 1} attempt(s)).",
+                               f"{self.timeout:g} s ({sent[0]} attempt(s)).",
                                "Raise llm.timeout in the config or lower --concurrency.") from None
-            except openai.APIConnectionError as exc:
-                refused = "ConnectError" in _cause_names(exc)
-                if attempt < (1 if refused else self.retries):
-                    await asyncio.sleep(self._delay(attempt, None))
-                    attempt += 1
-                    continue
-                if refused:
-                    raise self._unavailable(exc) from None
+            except self._refused as exc:
+                raise self._unavailable(exc) from None
+            except openai.APIConnectionError:
                 raise LLMError(f"The connection to the LLM server at {self.base_url} kept "
-                               f"dropping ({attempt + 1} attempt(s)).",
+                               f"dropping ({sent[0]} attempt(s)).",
                                "Check the server's logs; try again later.") from None
             except openai.APIError as exc:
                 raise LLMError(f"The LLM server at {self.base_url} sent an unusable answer: "
                                f"{_brief(exc)}") from None
             if schema is not None and not self.mode_confirmed:
                 self._confirm(mode)
-            return self._answer(resp, messages, mode, start, attempt)
+            return self._answer(resp, messages, mode, start, sent[0])
+
+    def _status_error(self, exc, attempts: int) -> LLMError:
+        status = exc.status_code
+        if status in (401, 403):
+            return self._key_refused(status)
+        if status == 404:
+            return LLMUnavailable(
+                f"The LLM server at {self.base_url} has no model '{self.model}' "
+                "or no /chat/completions route (HTTP 404).",
+                "Check --model / DYNOTUI_MODEL and that the base URL ends in /v1.")
+        after = retry_after(exc.response.headers)
+        if after is not None and after > MAX_WAIT:
+            return LLMError(f"The LLM server at {self.base_url} asks to wait {after:.0f} s "
+                            f"(HTTP {status}).", "Try again later.")
+        what = "kept failing" if retried(status) else "rejected the request"
+        return LLMError(f"The LLM server at {self.base_url} {what} (HTTP {status}) "
+                        f"after {attempts} attempt(s): {_brief(exc)}",
+                        "Try again later, or lower --concurrency.")
 
     def _format_refused(self, exc, mode: str) -> bool:
         """A server that does not support this response_format (llama.cpp: HTTP 500)."""
@@ -273,7 +311,7 @@ class OpenAICompatClient:
         text = _brief(exc).lower()
         return exc.status_code in (400, 422) or any(w in text for w in _FORMAT_WORDS)
 
-    def _answer(self, resp, messages, mode: str, start: float, attempt: int) -> Answer:
+    def _answer(self, resp, messages, mode: str, start: float, attempts: int) -> Answer:
         choice = resp.choices[0] if resp.choices else None
         text = clean((choice.message.content if choice and choice.message else None) or "")
         usage = resp.usage
@@ -286,7 +324,7 @@ class OpenAICompatClient:
         return Answer(text=text, tokens_in=int(tin), tokens_out=int(tout),
                       model=self.model or resp.model or "", mode=mode,
                       finish_reason=(choice.finish_reason or "") if choice else "",
-                      seconds=time.monotonic() - start, attempts=attempt + 1)
+                      seconds=time.monotonic() - start, attempts=max(attempts, 1))
 
     async def aclose(self) -> None:
         await self._client.close()

@@ -36,7 +36,7 @@ def server():
 def client_for(url: str, **kw) -> OpenAICompatClient:
     opts = {"timeout": 5.0, "retries": 3, "model": "m"}
     opts.update({k: kw.pop(k) for k in list(kw) if k in ("timeout", "retries", "model", "concurrency")})
-    return OpenAICompatClient(LLMSettings(base_url=url, api_key="k", **opts), backoff=0.01, **kw)
+    return OpenAICompatClient(LLMSettings(base_url=url, api_key="k", **opts), **kw)
 
 
 def run(coro):
@@ -89,10 +89,25 @@ def test_429_waits_for_retry_after(server):
     assert time.monotonic() - start >= 0.4 and answer.attempts == 2
 
 
+def test_a_429_with_retry_after_1_then_200_succeeds_through_the_openai_client(server):
+    # Given a server that answers 429 with Retry-After: 1 once, then 200
+    server.script(fail(429, retry_after="1"), reply('{"tasks": []}'))
+    start = time.monotonic()
+    # When one request is made, then the openai client waits the second and retries itself
+    [answer] = run(_complete(client_for(server.base_url)))
+    took = time.monotonic() - start
+    assert answer.text == '{"tasks": []}' and answer.attempts == 2 and 1.0 <= took < 5
+    sent = [r for r in server.requests if r["path"] == "/v1/chat/completions"]
+    assert [r["headers"].get("x-stainless-retry-count") for r in sent] == ["0", "1"]
+    assert sent[1]["t"] - sent[0]["t"] >= 1.0
+
+
 def test_a_long_retry_after_fails_at_once(server):
     server.script(fail(429, retry_after="3600"))
+    start = time.monotonic()
     with pytest.raises(LLMError, match="asks to wait 3600 s"):
         run(_complete(client_for(server.base_url)))
+    assert len(server.chat_requests()) == 1 and time.monotonic() - start < 3
 
 
 def test_only_the_first_of_many_concurrent_requests_negotiates():
@@ -114,7 +129,7 @@ def test_retries_run_out_with_one_clear_error(server):
     server.script(*[fail(503)] * 10)
     with pytest.raises(LLMError, match=r"kept failing \(HTTP 503\) after 3 attempt"):
         run(_complete(client_for(server.base_url, retries=2)))
-    assert len(server.chat_requests()) == 3  # the openai client's own retries are off
+    assert len(server.chat_requests()) == 3  # retries=2: the openai client's own, no more
 
 
 def test_a_hung_request_times_out_then_succeeds(server):
@@ -186,7 +201,7 @@ def test_usage_cut_answers_and_hostile_text_come_back_as_data(server):
 
 def test_model_comes_from_the_server_when_not_configured(server):
     async def go():
-        client = OpenAICompatClient(LLMSettings(base_url=server.base_url), backoff=0.01)
+        client = OpenAICompatClient(LLMSettings(base_url=server.base_url))
         try:
             return await client.ready()
         finally:
@@ -196,8 +211,8 @@ def test_model_comes_from_the_server_when_not_configured(server):
 
 
 def test_make_client_uses_the_configured_endpoint(server):
-    client = make_client(LLMSettings(base_url=server.base_url, model="x"))
-    assert isinstance(client, OpenAICompatClient) and client._client.max_retries == 0
+    client = make_client(LLMSettings(base_url=server.base_url, model="x", retries=4))
+    assert isinstance(client, OpenAICompatClient) and client._client.max_retries == 4
     run(client.aclose())
 
 
