@@ -181,28 +181,18 @@ def _root_cause(exc: BaseException) -> BaseException:
 
 
 def get(url: str, params: dict[str, Any] | None = None, retries: int = 5) -> Any:
-    """GET a Hub API URL (raises on an HTTP error). A busy Hub (429/5xx, a timeout, a dropped
-    connection) is retried with backoff honouring Retry-After; a refused connection or an
-    unknown host is a wrong or dead endpoint: one quick retry, then the error."""
-    import httpx2
-    from huggingface_hub.utils import build_hf_headers, hf_raise_for_status, http_backoff
+    """GET a Hub API URL (raises on an HTTP error), under the one retry policy (with_retries)."""
+    from huggingface_hub.utils import build_hf_headers, get_session, hf_raise_for_status
 
     sync_env()  # offline mode and endpoint as the environment says now, not at import
-    busy = (httpx2.TimeoutException, httpx2.ReadError, httpx2.WriteError,
-            httpx2.RemoteProtocolError)
-    for attempt in range(CONNECT_RETRIES + 1):
-        try:
-            response = http_backoff("GET", url, params=params, headers=build_hf_headers(
-                token=token(), library_name="dynotui"), timeout=timeout(),
-                max_retries=retries, base_wait_time=0.5, max_wait_time=8,
-                retry_on_status_codes=RETRYABLE, retry_on_exceptions=busy)
-            break
-        except httpx2.ConnectError:
-            if attempt == CONNECT_RETRIES:
-                raise
-            time.sleep(CONNECT_WAIT)
-    hf_raise_for_status(response)
-    return response
+
+    def once() -> Any:
+        response = get_session().get(url, params=params, timeout=timeout(), headers=build_hf_headers(
+            token=token(), library_name="dynotui"))
+        hf_raise_for_status(response)
+        return response
+
+    return with_retries(once, retries)
 
 
 def _response(exc: BaseException | None) -> Any:
@@ -232,7 +222,7 @@ def retry_after(exc: BaseException) -> float | None:
 
 
 BUSY = frozenset(("TimeoutError", "TimeoutException", "ReadTimeout", "ConnectTimeout",
-                  "WriteTimeout", "PoolTimeout", "ReadError", "RemoteProtocolError"))
+                  "WriteTimeout", "PoolTimeout", "ReadError", "WriteError", "RemoteProtocolError"))
 
 
 def kind(exc: BaseException) -> str:
@@ -245,8 +235,9 @@ def kind(exc: BaseException) -> str:
 
 def with_retries(fn: Callable[[], Any], retries: int = 5, base: float = 0.5, cap: float = 8.0,
                  sleep: Callable[[float], None] = time.sleep) -> Any:
-    """Call fn; on a 429/5xx (or a timeout) wait (Retry-After, else exponential) and retry;
-    a refused connection is retried once, quickly."""
+    """The one Hub retry policy (listing pages through get(), dataset loads in the crawl): call
+    fn; on a 429/5xx, a timeout or a dropped connection wait (Retry-After, else 0.5, 1, 2...
+    up to `cap`) and retry; a refused connection or unknown host is retried once, quickly."""
     wait = base
     refused = 0
     for attempt in range(retries + 1):
