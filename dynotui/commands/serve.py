@@ -88,6 +88,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"dynotui serve: WARNING: {args.host} is not a loopback address; the workbench "
               "is reachable from the network without encryption. Prefer 127.0.0.1 with an "
               "SSH tunnel.")
+        if args.host in ("0.0.0.0", "::"):
+            print("dynotui serve: browsers must reach it as 127.0.0.1 or localhost, or by a "
+                  "name given with --allow-host NAME (any other Host is refused).")
     how = "log in with the password" if password else "the token in this address is the key"
     print(f"dynotui serve: open {guard.url(shown)}  ({how}; add &annotator=NAME to decide "
           "as NAME; Ctrl+C stops)", flush=True)
