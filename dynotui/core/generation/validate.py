@@ -325,7 +325,7 @@ def check_item(item: Any, meta: DatasetMeta, seen: set[str], existing_ids: set[s
     feature = meta.feature_map.get(task.output_field)
     if feature is not None:
         if task.input_fields and all(n in names for n in task.input_fields):
-            _check_ambiguous(task, meta, verdicts)
+            _check_ambiguous(task, feature, meta, verdicts)
         task = _check_output(task, feature, meta, verdicts)
     tid = content_hash(meta.ref.id, meta.ref.config, meta.revision, task)
     if task.instruction and tid in existing_ids:
@@ -333,22 +333,30 @@ def check_item(item: Any, meta: DatasetMeta, seen: set[str], existing_ids: set[s
     return Checked(task, verdicts, item)
 
 
-def _check_ambiguous(task: Task, meta: DatasetMeta, verdicts: list[Verdict]) -> None:
-    """The inputs must decide the output: one input seen with two outputs cannot be learned
-    (NLI with the premise alone). Rows with every input empty are left aside."""
+def _check_ambiguous(task: Task, feature: Feature, meta: DatasetMeta,
+                     verdicts: list[Verdict]) -> None:
+    """The inputs must decide a label: one input seen with two labels cannot be learned (NLI
+    with the premise alone). Only label-like outputs (ClassLabel, or few values that repeat
+    across rows): a context with several questions is several valid references, not noise.
+    Rows with every input empty are left aside."""
     outputs: dict[str, set[str]] = {}
-    for row in meta.sample_rows():
-        values = [row.get(n) for n in task.input_fields]
-        if all(_empty(v) for v in values):
+    values = _values(meta, task.output_field)
+    for row, value in zip(meta.sample_rows(), values):
+        inputs = [row.get(n) for n in task.input_fields]
+        if all(_empty(v) for v in inputs) or _empty(value):
             continue
-        key = repr([str(v).strip() for v in values])
-        outputs.setdefault(key, set()).add(str(row.get(task.output_field)))
+        key = repr([str(v).strip() for v in inputs])
+        outputs.setdefault(key, set()).add(str(value))
+    distinct = {o for outs in outputs.values() for o in outs}
+    filled = sum(1 for v in values if not _empty(v))
+    if not (feature.label_names or len(distinct) <= MAX_LABELS and len(distinct) < filled):
+        return
     clashes = [k for k, outs in outputs.items() if len(outs) > 1]
     if clashes:
         rows = sum(len(outputs[k]) for k in clashes)
         verdicts.append(_err("ambiguous_target",
                              f"{len(clashes)} input(s) of the samples have {rows} different "
-                             f"'{task.output_field}' values: the inputs "
+                             f"'{task.output_field}' labels: the inputs "
                              f"({', '.join(task.input_fields)}) do not decide the output"))
 
 

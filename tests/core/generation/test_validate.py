@@ -232,6 +232,21 @@ def test_an_input_with_two_outputs_is_ambiguous():
     assert "ambiguous_target" not in [v.rule for v in both.verdicts]
 
 
+def test_several_questions_on_one_context_are_references_not_ambiguity():
+    rows = [{"context": f"passage {i // 4}", "question": f"question number {i}?"} for i in range(12)]
+    meta = meta_with([Feature("context", "string"), Feature("question", "string")], rows)
+    task = {"instruction": "Write a question that the passage answers.",
+            "input_fields": ["context"], "output_field": "question"}
+    assert "ambiguous_target" not in _rules([task], meta)[0]
+
+
+def test_a_classlabel_seen_with_two_values_for_one_input_is_ambiguous():
+    rows = [{"text": f"text {i // 2}", "label": ["no", "yes"][i % 2]} for i in range(4)]
+    meta = meta_with([Feature("text", "string"), Feature("label", "ClassLabel", ["no", "yes"])],
+                     rows)
+    assert "ambiguous_target" in _rules([TASK], meta)[0]
+
+
 def test_a_repeated_input_with_the_same_output_is_not_ambiguous():
     rows = [{"text": f"text {i % 5}", "label": f"label {i % 5}"} for i in range(20)]
     meta = meta_with([Feature("text", "string"), Feature("label", "string")], rows)
