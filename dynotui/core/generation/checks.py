@@ -114,8 +114,11 @@ def is_demo_copy(instruction: str, meta: DatasetMeta | None) -> bool:
 
 
 def asks_for_label(instruction: str, output_field: str, labels: list[str]) -> bool:
-    """Does the instruction ask for the output's label (so that the label list fits)?"""
+    """Does the instruction ask for the output's label (so that the label list fits)? Not
+    when it asks to write something (a title, a summary, a question, a translation)."""
     text = instruction.lower()
+    if actions(text):
+        return False
     if _LABEL_ASK.search(text) or text.rstrip().endswith("?"):
         return True
     mine = set(words(text))

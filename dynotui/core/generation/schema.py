@@ -19,7 +19,7 @@ from dynotui.core.generation.fieldkinds import field_info
 from dynotui.core.generation.skeletons import Skeleton, derive
 from dynotui.core.models import DatasetMeta
 
-MAX_TOKENS = 40
+MAX_TOKENS = 32  # a 20-word sentence; a longer answer is cut and not used
 MIN_WORDS, MAX_WORDS = 3, 30
 SYSTEM = "You rewrite instructions. Keep the meaning, change the words. One sentence."
 DEMO_TASK = "Label each recipe with its cuisine."
@@ -188,6 +188,8 @@ async def phrase_all(client: Any, meta: DatasetMeta, rejected: list[dict] | None
                                        max_tokens=MAX_TOKENS, stop=["\n"])
         text = clean(answer.text)
         why = problem(text, skeleton, meta, taken)
+        if not why and answer.finish_reason == "length":
+            why = f"cut off at {MAX_TOKENS} tokens"
         if not why and any(words(text) == words(r["instruction"]) for r in same):
             why = "the same wording a reviewer rejected"
         instruction = text if not why else _fallback(skeleton, same)

@@ -24,7 +24,8 @@ from typing import Any
 from dynotui.core.instances import ANSWER_KEYS
 from dynotui.core.models import DatasetMeta, Feature, Judged, Task, Verdict, content_hash
 from dynotui.core.generation.parse import TASK_KEYS, parse_answer, reason_rule  # noqa: F401 (public API)
-from dynotui.core.generation.checks import action_mismatch, asks_for_label, demo_copy, is_demo_copy
+from dynotui.core.generation.checks import (action_mismatch, actions, asks_for_label, demo_copy,
+                                            is_demo_copy)
 from dynotui.core.generation.fieldkinds import profile_values
 from dynotui.core.generation.prompts import MAX_TASKS, demo_instructions, is_id_field
 
@@ -257,6 +258,8 @@ def _label_order(labels: list[str]) -> list[str]:
 
 def _label_step(task: Task, feature: Feature, values: list[Any], verdicts: list[Verdict]) -> Task:
     """Drop badly imbalanced few-label outputs; else append the label list when labels are short."""
+    if actions(task.instruction):  # writing a title, summary, question: the values are no labels
+        return task
     seen = [str(v) for v in values if not _empty(v)]
     counts = Counter(seen)
     if len(counts) < 2 or len(counts) > MAX_LABELS:

@@ -112,3 +112,11 @@ def test_writing_a_question_fits_a_question_field():
     [checked] = validate_tasks([{"instruction": "Write a question about the passage.",
                                  "input_fields": ["passage"], "output_field": "question"}], meta)
     assert "action_mismatch" not in {v.rule for v in checked.warnings}
+
+
+def test_a_writing_task_gets_no_label_list_even_on_a_few_valued_field():
+    meta = reviews_meta(labels=["Alpha", "Beta", "Gamma"])
+    [checked] = validate_tasks([{"instruction": "Write a title for the label.",
+                                 "input_fields": ["text"], "output_field": "label"}], meta)
+    assert "Answers must be one of" not in checked.task.instruction
+    assert not {"label_not_asked", "label_imbalance"} & {v.rule for v in checked.verdicts}
