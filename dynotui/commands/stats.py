@@ -53,8 +53,13 @@ def _near_line(near: dict | None) -> str:
     if not near.get("available"):
         return f"near-dups   unavailable: {near.get('error') or ''} {near.get('hint', '')}".strip()
     largest = ", ".join(map(str, near["largest"])) or "-"
+    top = near.get("largest_group") or {}
+    detail = ""
+    if top.get("spread") is not None:
+        detail = (f"; the largest: {top.get('distinct')} distinct instructions, each at cosine >= "
+                  f"{top['spread']:.3f} to its centre")
     return (f"near-dups   {near['proposals']} tasks in {near['groups']} groups at cosine >= "
-            f"{near['threshold']}; largest {largest} (dynotui similar --groups)")
+            f"{near['threshold']}; largest {largest}{detail} (dynotui similar --groups)")
 
 
 def run(args: argparse.Namespace) -> int:

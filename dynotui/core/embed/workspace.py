@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 
 from dynotui.core.embed.cache import model_dir, text_key
-from dynotui.core.embed.groups import NearGroups, near_groups
+from dynotui.core.embed.groups import NearGroups, near_groups, spread
 from dynotui.core.embed.model import model_label
 from dynotui.core.embed.vectors import EmbedReport, embed_texts
 from dynotui.core.errors import StoreError
@@ -23,6 +24,18 @@ from dynotui.core.models import Proposal
 from dynotui.core.durable import atomic_write
 
 SUPERSEDED = "edited"
+GROUPING = "centres-2"  # saved groups of another grouping rule are computed again
+_DIRECTION = re.compile(r"\b(\w+)\s+(?:to|into|->|→)\s+(\w+)", re.IGNORECASE)
+
+
+def swapped(a: Any, b: Any) -> bool:
+    """Tasks that go opposite ways: the fields traded (question -> answer vs answer -> question)
+    or the direction words reversed ("English to French" vs "French to English")."""
+    if a.output_field != b.output_field and a.output_field in b.input_fields \
+            and b.output_field in a.input_fields:
+        return True
+    ways = {(x.lower(), y.lower()) for x, y in _DIRECTION.findall(a.instruction) if x != y}
+    return any((y.lower(), x.lower()) in ways for x, y in _DIRECTION.findall(b.instruction))
 
 
 def settings_model(settings: Any = None, model: str | None = None) -> str | None:
@@ -64,7 +77,7 @@ def _groups_path(workspace: Path, model: str | None, threshold: float) -> Path:
 
 
 def _ids_key(ids: list[str]) -> str:
-    return hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()
+    return hashlib.sha256("\n".join([GROUPING, *sorted(ids)]).encode()).hexdigest()
 
 
 def saved_groups(store: Any, threshold: float | None = None, model: str | None = None,
@@ -100,9 +113,12 @@ def near_duplicate_groups(store: Any, threshold: float | None = None, model: str
         return saved
     props, vectors, _ = embed_workspace(store, model, on_progress, props)
     keys = [text_key(p.task.instruction) for p in props]
-    rows = near_groups(vectors, threshold, same=keys)
+    rows = near_groups(vectors, threshold, same=keys,
+                       apart=lambda i, j: swapped(props[i].task, props[j].task))
     groups = NearGroups(threshold, model_label(model), len(props),
-                        [[props[i].id for i in g] for g in rows])
+                        [[props[i].id for i in g] for g in rows],
+                        [spread(vectors, g) for g in rows],
+                        [len({props[i].task.instruction for i in g}) for g in rows])
     data = {"key": _ids_key([p.id for p in props]), **groups.to_dict()}
     path = _groups_path(Path(store.workspace), model, threshold)
     try:

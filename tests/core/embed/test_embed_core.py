@@ -9,7 +9,9 @@ import numpy as np
 import pytest
 
 from dynotui.core.embed.cache import VectorCache, text_key
-from dynotui.core.embed.groups import NearGroups, near_groups
+from dynotui.core.embed.groups import NearGroups, close_pairs, near_groups
+from dynotui.core.embed.workspace import swapped
+from dynotui.core.models import Task
 from dynotui.core.embed.model import model_label, model_slug
 from dynotui.core.embed.select import farthest_point, mean_pairwise_distance, random_pick
 
@@ -36,14 +38,54 @@ def brute_groups(vectors, threshold):
     return sorted(sorted(g) for g in sets.values() if len(g) > 1)
 
 
-def test_given_clustered_vectors_when_grouped_in_small_blocks_then_same_as_all_pairs():
+def test_given_clustered_vectors_when_grouped_then_every_member_is_close_to_its_centre():
     rng = np.random.default_rng(3)
     centres = rng.normal(size=(12, 16))
     rows = np.concatenate([centres[i % 12] + rng.normal(scale=0.25, size=16) for i in range(150)])
     vectors = unit(rows.reshape(150, 16))
     got = near_groups(vectors, 0.9, block=17)
-    assert got and sorted(got) == brute_groups(vectors, 0.9)
-    assert [len(g) for g in got] == sorted((len(g) for g in got), reverse=True)
+    assert got and [len(g) for g in got] == sorted((len(g) for g in got), reverse=True)
+    flat = [i for g in got for i in g]
+    assert len(flat) == len(set(flat))  # disjoint
+    for g in got:
+        assert all(float(vectors[g[0]] @ vectors[m]) >= 0.9 for m in g[1:])
+    # no row left out of every group has a close row left out too (a group was missed)
+    alone = sorted(set(range(150)) - set(flat))
+    assert not [(i, j) for i, j in itertools.combinations(alone, 2)
+                if float(vectors[i] @ vectors[j]) >= 0.9]
+
+
+def test_given_a_chain_when_grouped_then_the_ends_are_not_together():
+    # a ~ b ~ c ~ d, each step 20 degrees (cos 0.94), a to d 60 degrees (cos 0.5):
+    # union-find made one group of four; around a centre, d stays out
+    angles = np.deg2rad([0, 20, 40, 60])
+    vectors = unit(np.stack([np.cos(angles), np.sin(angles)], axis=1))
+    got = near_groups(vectors, 0.9)
+    assert got == [[1, 0, 2]]
+
+
+def test_given_many_vectors_when_pairs_found_through_the_basis_then_exactly_the_brute_pairs():
+    rng = np.random.default_rng(7)
+    centres = rng.normal(size=(300, 384))
+    rows = centres[rng.integers(0, 300, 3600)] + rng.normal(scale=0.3, size=(3600, 384))
+    vectors = unit(rows).astype(np.float32)
+    got = {(i, j) for i, j, _ in close_pairs(vectors, 0.9)}
+    scores = vectors @ vectors.T
+    want = {(i, j) for i, j in zip(*np.nonzero(np.triu(scores >= 0.9, 1)))}
+    assert got == want and len(want) > 1000
+
+
+def test_given_swapped_directions_when_close_then_apart():
+    def task(instruction, inputs, output):
+        return Task(instruction=instruction, input_fields=inputs, output_field=output)
+    fr = task("Translate English to French.", ["en"], "fr")
+    en = task("Translate French to English.", ["fr"], "en")
+    assert swapped(fr, en)
+    assert swapped(task("Answer the question.", ["question"], "answer"),
+                   task("Write the question.", ["answer"], "question"))
+    assert not swapped(fr, task("Translate the English text to French.", ["en"], "fr"))
+    vectors = unit(np.array([[1, 0], [1, 0.01]], dtype=np.float32))
+    assert near_groups(vectors, 0.9, apart=lambda i, j: True) == []
 
 
 def test_given_identical_texts_when_their_scores_round_below_threshold_then_still_grouped():
@@ -57,7 +99,9 @@ def test_given_groups_when_asked_per_proposal_then_members_and_stats_agree():
     assert groups.group_of("b") == 0 and groups.group_of("f") is None
     assert groups.members("d") == ["e"]
     assert groups.stats() == {"threshold": 0.9, "model": "m", "proposals": 5, "groups": 2, "of": 6,
-                              "sizes": {"2": 1, "3": 1}, "largest": [3, 2]}
+                              "sizes": {"2": 1, "3": 1}, "largest": [3, 2],
+                              "largest_group": {"size": 3, "centre": "a", "spread": None,
+                                                "distinct": None}}
     assert NearGroups.from_dict(groups.to_dict()).groups == groups.groups
 
 
