@@ -1,9 +1,8 @@
 """Near-duplicate groups: every member within the threshold of its group's centre (no chains).
 
-Vectors are L2-normalised, so cosine is a dot product. Close pairs are found exactly but cheaply:
-scores are first bounded in a small orthonormal basis (see `close_pairs`), and only the pairs the
-bound cannot rule out are scored in full. Groups are then formed around centres, most-connected
-first; a member joins a centre it is itself close to, so A~B and B~C never put A with C.
+Vectors are L2-normalised, so cosine is a dot product. Identical texts are scored once. Groups
+form around centres, most-connected first; a member joins a centre it is itself close to, so
+A~B and B~C no longer chain A, B and C into one group as union-find did.
 """
 
 from __future__ import annotations
@@ -15,50 +14,24 @@ from typing import Any, Callable
 import numpy as np
 
 SCORES_PER_BLOCK = 8_000_000  # 32 MB of float32 scores per block, whatever n is
-BASIS = 48  # dimensions of the bounding basis
-PLAIN_BELOW = 3_000  # fewer rows: score every pair, the basis costs more than it saves
-
-
-def _basis(vectors: np.ndarray, k: int) -> np.ndarray:
-    """k orthonormal directions carrying most of the vectors' energy (from a sample)."""
-    step = max(1, len(vectors) // 4_000)
-    _, _, vt = np.linalg.svd(vectors[::step], full_matrices=False)
-    return np.ascontiguousarray(vt[:k].T)
 
 
 def close_pairs(vectors: np.ndarray, threshold: float, block: int | None = None):
-    """Yield (i, j, score) with i < j and vectors[i] . vectors[j] >= threshold, exactly.
+    """Yield (i, j, score) with i < j and vectors[i] . vectors[j] >= threshold.
 
-    With Q an orthonormal basis, a = Qp_a + r_a, so a . b = p_a . p_b + r_a . r_b
-    <= p_a . p_b + |r_a| |r_b|: pairs whose bound is below the threshold cannot qualify.
+    Block by block over the upper triangle, so memory stays at one block x n scores. (A bound
+    through a 48-d basis was tried: on MiniLM vectors it ruled out too few pairs and ran 6x
+    slower; bench/near_groups.py compares.)
     """
     n = len(vectors)
     block = block or max(16, SCORES_PER_BLOCK // max(n, 1))
-    if n < PLAIN_BELOW or vectors.shape[1] <= BASIS * 2:
-        for start in range(0, n, block):
-            stop = min(n, start + block)
-            scores = vectors[start:stop] @ vectors[start:].T  # upper triangle only
-            rows, cols = np.nonzero(scores >= threshold)
-            keep = start + rows < start + cols
-            for r, c in zip(rows[keep].tolist(), cols[keep].tolist()):
-                yield start + r, start + c, float(scores[r, c])
-        return
-    proj = vectors @ _basis(vectors, BASIS)
-    rest = np.sqrt(np.clip((vectors * vectors).sum(1) - (proj * proj).sum(1), 0, None))
-    slack = np.float32(1e-4)  # float rounding must never drop a true pair
     for start in range(0, n, block):
         stop = min(n, start + block)
-        bound = proj[start:stop] @ proj[start:].T
-        bound += np.outer(rest[start:stop], rest[start:])
-        rows, cols = np.nonzero(bound >= threshold - slack)
+        scores = vectors[start:stop] @ vectors[start:].T  # columns from `start`: upper triangle
+        rows, cols = np.nonzero(scores >= threshold)
         keep = rows < cols
-        i, j = rows[keep] + start, cols[keep] + start
-        if not len(i):
-            continue
-        exact = np.einsum("ij,ij->i", vectors[i], vectors[j])
-        hit = exact >= threshold
-        for a, b, s in zip(i[hit].tolist(), j[hit].tolist(), exact[hit].tolist()):
-            yield a, b, s
+        for r, c in zip(rows[keep].tolist(), cols[keep].tolist()):
+            yield start + r, start + c, float(scores[r, c])
 
 
 def near_groups(vectors: np.ndarray, threshold: float, same: list[Any] | None = None,

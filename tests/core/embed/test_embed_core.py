@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from dynotui.core.embed.cache import VectorCache, text_key
-from dynotui.core.embed.groups import NearGroups, close_pairs, near_groups
+from dynotui.core.embed.groups import NearGroups, near_groups
 from dynotui.core.embed.workspace import swapped
 from dynotui.core.models import Task
 from dynotui.core.embed.model import model_label, model_slug
@@ -62,17 +62,6 @@ def test_given_a_chain_when_grouped_then_the_ends_are_not_together():
     vectors = unit(np.stack([np.cos(angles), np.sin(angles)], axis=1))
     got = near_groups(vectors, 0.9)
     assert got == [[1, 0, 2]]
-
-
-def test_given_many_vectors_when_pairs_found_through_the_basis_then_exactly_the_brute_pairs():
-    rng = np.random.default_rng(7)
-    centres = rng.normal(size=(300, 384))
-    rows = centres[rng.integers(0, 300, 3600)] + rng.normal(scale=0.3, size=(3600, 384))
-    vectors = unit(rows).astype(np.float32)
-    got = {(i, j) for i, j, _ in close_pairs(vectors, 0.9)}
-    scores = vectors @ vectors.T
-    want = {(i, j) for i, j in zip(*np.nonzero(np.triu(scores >= 0.9, 1)))}
-    assert got == want and len(want) > 1000
 
 
 def test_given_swapped_directions_when_close_then_apart():
