@@ -6,6 +6,7 @@ import statistics
 from collections import Counter
 from typing import Any
 
+from dynotui.core.store import summary
 from dynotui.core.store.state import ALL, STATUSES
 
 DECIDED = ("accepted", "rejected", "edited")
@@ -32,32 +33,35 @@ def compute(store, annotator: str | None = None, near: bool = False,
     source model, prompt variant and source; decisions, time, duplicates, tokens, cost.
     duplicates.near: near-duplicate groups on file (near=True: computed, loads the model)."""
     who = annotator or ALL
-    props = store.live_proposals()  # a version whose edit was undone is no proposal
-    status = store.statuses(who)
-    by_status = Counter(status.get(p.id, "undecided") for p in props)
-    groups: dict[str, dict[str, dict[str, Any]]] = {
-        "datasets": {}, "by_model": {}, "by_variant": {}, "by_source": {}}
-    tokens_in = tokens_out = 0
-    cost = 0.0
-    errors = warnings = 0
-    rules: Counter[str] = Counter()
-    instructions: Counter[str] = Counter()
-    for p in props:
-        st = status.get(p.id, "undecided")
-        for name, key in (("datasets", p.dataset), ("by_model", p.model or "(none)"),
-                          ("by_variant", p.variant or "(none)"), ("by_source", p.source or "(none)")):
-            row = groups[name].setdefault(key, _blank())
-            row["proposals"] += 1
-            row["valid"] += p.valid
-            row[st] += 1
-        tokens_in += p.tokens_in
-        tokens_out += p.tokens_out
-        cost += p.cost_usd
-        errors += bool(p.errors)
-        warnings += bool(p.warnings)
-        rules.update(v.rule for v in p.verdicts if not v.ok)
-        if p.task.instruction.strip():
-            instructions[p.task.instruction.strip()] += 1
+    # summary rows (cached per dataset file), not Proposal objects: 100k in about a second
+    summaries, problems = store.stats_rows(who)
+    by_status = Counter(st for _row, st in summaries)
+    statuses = [st for _row, st in summaries]
+    valids = [not p[summary.ERRORS] for p, _st in summaries]  # Judged.valid: no error verdict
+    groups: dict[str, dict[str, dict[str, Any]]] = {}
+    for name, index in (("datasets", summary.DATASET), ("by_model", summary.MODEL),
+                        ("by_variant", summary.VARIANT), ("by_source", summary.SOURCE)):
+        keys = [p[index] for p, _st in summaries]
+        if name != "datasets":
+            keys = [key or "(none)" for key in keys]
+        table: dict[str, dict[str, Any]] = {}
+        # Counter over (key, status, valid) counts in C: 100k rows x 4 tables in ~0.1 s
+        for (key, st, valid), n in Counter(zip(keys, statuses, valids)).items():
+            row = table.get(key)
+            if row is None:
+                row = table[key] = _blank()
+            row["proposals"] += n
+            row["valid"] += n * valid
+            row[st] += n
+        groups[name] = table
+    tokens_in = sum(p[summary.TOKENS_IN] for p, _st in summaries)
+    tokens_out = sum(p[summary.TOKENS_OUT] for p, _st in summaries)
+    cost = sum(p[summary.COST] for p, _st in summaries)
+    errors = sum(p[summary.ERRORS] for p, _st in summaries)
+    warnings = sum(p[summary.WARNINGS] for p, _st in summaries)
+    rules: Counter[str] = Counter(rule for p, _st in summaries for rule in p[summary.FAILED])
+    instructions = Counter(p[summary.INSTRUCTION] for p, _st in summaries
+                           if p[summary.INSTRUCTION])
     for rows in groups.values():
         for row in rows.values():
             row["acceptance_rate"] = _acceptance(row)
@@ -69,12 +73,12 @@ def compute(store, annotator: str | None = None, near: bool = False,
     repeated = [n for n in instructions.values() if n > 1]
     flagged = len(store.flagged())
     return {
-        "proposals": len(props),
+        "proposals": len(summaries),
         "annotator": annotator or "(all: latest decision)",
         "by_status": {s: by_status.get(s, 0) for s in STATUSES},
         "acceptance_rate": _acceptance(by_status),
         "flagged": flagged,
-        "valid": len(props) - errors,
+        "valid": len(summaries) - errors,
         "with_errors": errors,
         "with_warnings": warnings,
         "verdicts": dict(rules.most_common()),
@@ -94,7 +98,7 @@ def compute(store, annotator: str | None = None, near: bool = False,
         "generations": len(store.generations()),
         "stages": store.stages(),
         "crawl_stages": _crawl_stages(store),
-        "problems": [str(p) for p in store.problems],
+        "problems": [str(p) for p in problems],
     }
 
 

@@ -85,9 +85,11 @@ def saved_groups(store: Any, threshold: float | None = None, model: str | None =
     """The groups on file when they cover exactly the live proposals; never loads the model."""
     model = settings_model(settings, model)
     threshold = settings_threshold(settings, threshold)
+    path = _groups_path(Path(store.workspace), model, threshold)
+    if not path.is_file():
+        return None  # never computed: no need to read every proposal to say so
     if props is None:
         props, _ = live_proposals(store)
-    path = _groups_path(Path(store.workspace), model, threshold)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("key") == _ids_key([p.id for p in props]):

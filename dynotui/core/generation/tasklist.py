@@ -194,6 +194,8 @@ def import_tasks(store, path: str | Path, source_name: str | None = None) -> Imp
                            "Each entry needs task_name, instruction, input_fields and "
                            "output_field.")
     added = store.add_proposals(props)
+    if added and hasattr(store, "save_summaries"):
+        store.save_summaries()  # `stats` reads them from its cache, not every file again
     report.imported = len(added)
     report.already_present = len(props) - len(added)
     return report

@@ -135,7 +135,8 @@ class DatasetFiles:
         self.broken.pop(path, None)
         self.damaged.pop(path, None)
 
-    def _load(self, path: Path) -> None:
+    def _load(self, path: Path, checked: bool = False) -> None:
+        """Read one file into the caches; `checked`: its records were just checked (writes)."""
         storage = self.storage(path)
         self._forget(path)
         try:
@@ -149,7 +150,7 @@ class DatasetFiles:
         self.dataset_of[path] = data["_dynotui"]["1"].get("dataset", "")
         pids, bad = [], []
         for key, doc in _records(data, "proposals", bad):
-            problem = proposal_problem(doc)
+            problem = None if checked else proposal_problem(doc)
             if problem:
                 bad.append(f"proposal record {key}: {problem}")
                 continue
@@ -238,8 +239,8 @@ class DatasetFiles:
                 added.extend(new)
         if batch:
             flush_deferred(batch)
-        for storage, _ in batch:
-            self._load(storage.path)
+        for storage, _ in batch:  # records checked by _writable, or made by proposal_to_doc
+            self._load(storage.path, checked=True)
         return added
 
     def replace(self, props: list[Proposal]) -> None:

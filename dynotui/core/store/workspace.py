@@ -27,6 +27,7 @@ from dynotui.core.store.decisions import DecisionFiles
 from dynotui.core.store.files import AtomicStorage, flush_deferred
 from dynotui.core.store.layout import DATASETS, DECISIONS, INDEX, LOCK, SCHEMA
 from dynotui.core.store.proposals import DatasetFiles, table
+from dynotui.core.store.summary import SummaryCache
 from dynotui.core.store.state import ALL, POLICIES, STATUS_OF, STATUSES
 
 DECIDE_ACTIONS = ("accept", "reject", "skip", "flag", "unflag")
@@ -70,6 +71,7 @@ class Store:
             clean_temp_files(folder)
         self._datasets = DatasetFiles(self.workspace)
         self._decisions = DecisionFiles(self.workspace, self.annotator, self.session)
+        self._summaries = SummaryCache(self.workspace)
 
     # -- lifecycle ------------------------------------------------------------------------
     def locked(self):
@@ -102,6 +104,31 @@ class Store:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+    @serial
+    def stats_rows(self, annotator: str | None = None
+                   ) -> tuple[list[tuple[list[Any], str]], list[StoreError]]:
+        """What statistics need without loading every proposal: ([(summary row, status for
+        `annotator`)] of the live proposals, problems of every store file). See summary.py."""
+        self._decisions.refresh()
+        rows, problems = self._summaries.rows(self._datasets)
+        ledger, who = self._decisions.ledger, annotator or self.annotator
+        by_pid, out = ledger.by_pid, []
+        for row in rows:
+            pid = row[0]
+            if pid not in by_pid:
+                if not (row[8] and ledger.retracted(pid)):
+                    out.append((row, "undecided"))
+            elif not (row[8] and ledger.retracted(pid)):
+                out.append((row, ledger.status(pid, who)))
+        problems += [*self._decisions.broken.values(), *self._decisions.damaged.values()]
+        return out, problems
+
+    @serial
+    def save_summaries(self) -> None:
+        """Bring the statistics cache up to date from the proposals read or written here (a big
+        import calls it, so the next `stats` need not parse them again)."""
+        self._summaries.update(self._datasets)
 
     @property
     @serial

@@ -1,0 +1,96 @@
+"""The store at scale: `dynotui import-tasks` of 100,000 tasks, then `dynotui stats` on them
+(goals: <= 30 s and <= 2 s).
+
+    python bench/store_scale.py [--tasks 100000] [--small 10000] [--runs 3]
+
+The task list is the released Dynosaur list (DYNOSAUR_TASKS, default
+/work/shared/data/dynosaur-instructions-full.json, 5,740 tasks) repeated under other dataset
+names (`r1/glue-sst2`, ...) until it holds --tasks entries. Each command runs as a user runs
+it (a new process: `python -m dynotui ...`), timed wall-clock and CPU (user+sys of the child).
+Baselines from the same run: the same commands on --small tasks, and a plain json.load of
+the big list. `stats` runs --runs times (the first after import reads the cache the import
+left; the median is printed). The load average is printed before and after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RELEASE = Path(os.environ.get("DYNOSAUR_TASKS", "/work/shared/data/dynosaur-instructions-full.json"))
+
+
+def task_list(n: int) -> list[dict]:
+    base = json.loads(RELEASE.read_text())
+    out, copy = [], 0
+    while len(out) < n:
+        for entry in base:
+            if len(out) == n:
+                break
+            entry = dict(entry)
+            if copy:
+                entry["task_name"] = f"r{copy}/{entry['task_name']}"
+            out.append(entry)
+        copy += 1
+    return out
+
+
+def run(*argv: str) -> tuple[float, float]:
+    """(wall seconds, child CPU seconds) of one dynotui command."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DYNOTUI_CONFIG": os.devnull}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "dynotui", *argv], env=env,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        sys.exit(f"dynotui {' '.join(argv)} failed:\n{proc.stderr}")
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def measure(tmp: Path, n: int, runs: int) -> dict[str, tuple[float, float]]:
+    path = tmp / f"tasks-{n}.json"
+    path.write_text(json.dumps(task_list(n)))
+    ws = tmp / f"ws-{n}"
+    out = {"import": run("import-tasks", str(path), "--workspace", str(ws))}
+    stats = [run("stats", "--json", "--workspace", str(ws)) for _ in range(runs)]
+    out["stats"] = (statistics.median(s[0] for s in stats), statistics.median(s[1] for s in stats))
+    t = time.perf_counter()
+    json.loads(path.read_bytes())
+    out["json.load"] = (time.perf_counter() - t, 0.0)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--tasks", type=int, default=100_000)
+    ap.add_argument("--small", type=int, default=10_000)
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    print(f"load average before: {os.getloadavg()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        small = measure(Path(tmp), args.small, args.runs)
+        big = measure(Path(tmp), args.tasks, args.runs)
+    print(f"{'':12} {args.small:>8,} tasks (wall / cpu)   {args.tasks:>8,} tasks (wall / cpu)   "
+          "ratio (wall)")
+    for key in ("import", "stats", "json.load"):
+        (sw, sc), (bw, bc) = small[key], big[key]
+        print(f"{key:12} {sw:9.2f} s / {sc:6.2f} s       {bw:9.2f} s / {bc:6.2f} s        "
+              f"{bw / sw:6.1f}x")
+    print(f"goals: import <= 30 s, stats <= 2 s at {args.tasks:,} tasks "
+          f"(stats is the median of {args.runs} runs)")
+    print(f"load average after: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()

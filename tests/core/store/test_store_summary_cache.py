@@ -1,0 +1,78 @@
+"""The statistics cache (cache/summaries.json): stats equal a recount from the proposals
+themselves, follow changes made by other processes, and survive a damaged cache file."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from dynotui.core.models import Proposal, Task, Verdict
+from dynotui.core.stats import compute
+from dynotui.core.store import Store
+
+
+def _props(dataset: str, n: int, model: str = "m") -> list[Proposal]:
+    out = []
+    for i in range(n):
+        verdicts = [Verdict("short_instruction", False, "x", "warning")] if i % 3 == 0 else []
+        if i % 4 == 0:
+            verdicts.append(Verdict("io_overlap", False, "y", "error"))
+        out.append(Proposal(dataset=dataset, task=Task(f"Do task {i % 5} on {dataset}.", ["a"], "b"),
+                            model=model if i % 2 else "", variant="aware", tokens_in=i,
+                            tokens_out=2 * i, cost_usd=0.001 * i, verdicts=verdicts))
+    return out
+
+
+def _recount(store: Store, who: str = "*") -> dict:
+    props = store.live_proposals()
+    status = store.statuses(who)
+    return {"proposals": len(props),
+            "by_status": dict(Counter(status[p.id] for p in props)),
+            "with_errors": sum(bool(p.errors) for p in props),
+            "with_warnings": sum(bool(p.warnings) for p in props),
+            "tokens": sum(p.tokens_in + p.tokens_out for p in props),
+            "datasets": dict(Counter(p.dataset for p in props)),
+            "models": dict(Counter(p.model or "(none)" for p in props)),
+            "verdicts": dict(Counter(v.rule for p in props for v in p.verdicts if not v.ok))}
+
+
+def _shown(stats: dict) -> dict:
+    return {"proposals": stats["proposals"],
+            "by_status": {k: v for k, v in stats["by_status"].items() if v},
+            "with_errors": stats["with_errors"], "with_warnings": stats["with_warnings"],
+            "tokens": stats["tokens"]["total"],
+            "datasets": {k: v["proposals"] for k, v in stats["datasets"].items()},
+            "models": {k: v["proposals"] for k, v in stats["by_model"].items()},
+            "verdicts": stats["verdicts"]}
+
+
+def test_stats_from_the_cache_equal_a_recount_and_follow_other_processes(tmp_path):
+    # given proposals over three datasets, decisions by two annotators and an edit
+    ws = tmp_path / "ws"
+    ana = Store(ws, annotator="ana")
+    ana.add_proposals(_props("hub:a", 12) + _props("hub:b", 7, "n") + _props("hub:c", 3))
+    pids = [p.id for p in ana.proposals()]
+    for pid in pids[:5]:
+        ana.decide(pid, "accept")
+    ana.decide(pids[6], "reject")
+    ana.edit(pids[7], Task("An edited task.", ["a"], "b"))
+    assert _shown(compute(ana)) == _recount(ana)
+    assert (ws / "cache" / "summaries.json").is_file()
+    # when another process adds proposals and decides
+    bob = Store(ws, annotator="bob")
+    bob.add_proposals(_props("hub:b", 9, "n") + _props("hub:d", 2))
+    bob.decide(pids[0], "reject")
+    # then a fresh process's stats (from the cache) still equal the recount, for everyone and bob
+    fresh = Store(ws, annotator="carol")
+    assert _shown(compute(fresh)) == _recount(fresh)
+    assert _shown(compute(fresh, annotator="bob")) == _recount(fresh, "bob")
+
+
+def test_a_damaged_cache_is_rebuilt(tmp_path):
+    ws = tmp_path / "ws"
+    store = Store(ws, annotator="ana")
+    store.add_proposals(_props("hub:a", 4))
+    expected = _shown(compute(store))
+    cache = ws / "cache" / "summaries.json"
+    for junk in (b"", b"{not json", b'{"version": 1, "files": []}', b"[1, 2]"):
+        cache.write_bytes(junk)
+        assert _shown(compute(Store(ws, annotator="x"))) == expected
