@@ -140,3 +140,33 @@ def test_given_a_bad_repo_id_or_offline_mode_then_a_clear_error(hub, tmp_path, c
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     code, _, err = cli(capsys, "sync", "--hub", "team/x", "--workspace", str(tmp_path))
     assert code == 2 and "offline" in err and "Traceback" not in err
+
+
+def test_given_a_pull_interrupted_midway_then_the_next_sync_downloads_only_the_rest(
+        hub, tmp_path, capsys):
+    a, b = tmp_path / "alice", tmp_path / "bob"
+    with Store(a, annotator="alice") as store:
+        props = team_proposals(store)
+        store.decide_many([p.id for p in props], "accept")
+    assert sync(capsys, a, "alice")[1]["pushed_files"] == 6
+    served = []
+
+    def third_download_fails(handler) -> bool:
+        if handler.command == "GET" and "/resolve/" in handler.path:
+            served.append(handler.path)
+            if len(served) == 3:
+                handler._error(403, "connection to the storage dropped")
+                return True
+        return False
+
+    hub.hooks.append(third_download_fails)
+    code, err = sync(capsys, b, "bob")
+    assert code == 2 and "Traceback" not in err
+    got = len(served) - 1
+    hub.hooks.clear()
+    served.clear()
+    hub.hooks.append(lambda handler: served.append(handler.path) if handler.command == "GET"
+                     and "/resolve/" in handler.path else False)
+    code, report = sync(capsys, b, "bob")
+    assert code == 0 and report["pulled_files"] == 6 - got == len(served)
+    assert stats(capsys, a)["by_status"] == stats(capsys, b)["by_status"]
