@@ -170,3 +170,18 @@ def test_given_a_pull_interrupted_midway_then_the_next_sync_downloads_only_the_r
     code, report = sync(capsys, b, "bob")
     assert code == 0 and report["pulled_files"] == 6 - got == len(served)
     assert stats(capsys, a)["by_status"] == stats(capsys, b)["by_status"]
+
+
+def test_given_private_then_the_repo_is_private_and_a_tokenless_pull_says_so(
+        hub, tmp_path, capsys, monkeypatch):
+    a = tmp_path / "alice"
+    with Store(a, annotator="alice") as store:
+        store.add_proposals([Proposal("sample:sst-mini", Task("Say it.", ["text"], "label"))])
+    assert sync(capsys, a, "alice", "--private")[0] == 0
+    assert hub.repos["team/curation"].private
+    monkeypatch.delenv("HF_TOKEN")
+    code, err = sync(capsys, tmp_path / "bob", "bob", "--pull-only")
+    assert code == 2 and "not found" in err and "private" in err and "HF_TOKEN" in err
+    monkeypatch.setenv("HF_TOKEN", READ)  # a read token is enough to pull
+    code, report = sync(capsys, tmp_path / "bob", "bob", "--pull-only")
+    assert code == 0 and report["proposals"] == 1 and report["pushed_files"] == 0
