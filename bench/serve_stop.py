@@ -68,6 +68,15 @@ def wait_listening(port: int) -> None:
 async def one_round(kind: str) -> float:
     workspace, port = tempfile.mkdtemp(prefix="serve-stop-"), free_port()
     proc, url, _ = start(kind, workspace, port)
+    try:
+        return await timed_stop(kind, proc, url, port)
+    finally:  # whatever happened, leave no server behind
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+async def timed_stop(kind: str, proc: subprocess.Popen, url: str, port: int) -> float:
     # unsafe=True: keep cookies for an IP address (the token's cookie on 127.0.0.1)
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
         if kind == "ours":  # the page first: it sets the cookie and names the WebSocket
