@@ -14,6 +14,7 @@ No torch: plain tokens.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Any
@@ -85,6 +86,42 @@ def meta_words(meta: DatasetMeta | None, rows: int = 20) -> set[str]:
     return found
 
 
+def lcs_length(masks: dict[Any, int], size: int, seq: Any) -> int:
+    """Longest common subsequence of a sequence given as per-item bit masks (`size` items)
+    and `seq`: bit-parallel, a few big-int operations per item (Allison-Dix / Hyyro)."""
+    row = (1 << size) - 1
+    for item in seq:
+        match = row & masks.get(item, 0)
+        row = (row + match) | (row - match)
+    return size - (row & ((1 << size) - 1)).bit_count()
+
+
+@lru_cache(maxsize=1)
+def _demo_bounds() -> tuple[tuple[dict[str, int], Counter[str], int], ...]:
+    out = []
+    for demo, _words in _demos():
+        masks: dict[str, int] = {}
+        for i, word in enumerate(demo):
+            masks[word] = masks.get(word, 0) | (1 << i)
+        out.append((masks, Counter(demo), len(demo)))
+    return tuple(out)
+
+
+def _could_copy(tokens: list[str]) -> bool:
+    """Is some demonstration within COPY_RATIO by each upper bound of difflib's ratio()
+    (length, shared words, longest common subsequence)? Cheap; False settles it."""
+    counts = Counter(tokens)
+    for masks, demo_counts, size in _demo_bounds():
+        limit = COPY_RATIO * (len(tokens) + size) - 1e-9
+        if 2 * min(len(tokens), size) < limit:
+            continue
+        if 2 * sum(min(n, demo_counts[w]) for w, n in counts.items() if w in demo_counts) < limit:
+            continue
+        if 2 * lcs_length(masks, size, tokens) >= limit:
+            return True
+    return False
+
+
 def demo_copy(instruction: str, meta: DatasetMeta | None) -> tuple[float, list[str]]:
     """(similarity, borrowed words) against the closest demonstration that lends the
     instruction words its dataset does not have; (best similarity, []) when none does."""
@@ -109,6 +146,8 @@ def demo_copy(instruction: str, meta: DatasetMeta | None) -> tuple[float, list[s
 
 def is_demo_copy(instruction: str, meta: DatasetMeta | None) -> bool:
     """Close in words and borrowing two words, or closer still and borrowing one."""
+    if not _could_copy(words(instruction)):  # the common case, without difflib
+        return False
     ratio, borrowed = demo_copy(instruction, meta)
     return ratio >= COPY_RATIO and (len(borrowed) >= 2 or ratio >= SURE_RATIO and bool(borrowed))
 

@@ -25,7 +25,7 @@ from dynotui.core.instances import ANSWER_KEYS
 from dynotui.core.models import DatasetMeta, Feature, Judged, Task, Verdict, content_hash
 from dynotui.core.generation.parse import TASK_KEYS, parse_answer, reason_rule  # noqa: F401 (public API)
 from dynotui.core.generation.checks import (action_mismatch, actions, asks_for_label, demo_copy,
-                                            is_demo_copy)
+                                            is_demo_copy, lcs_length)
 from dynotui.core.generation.fieldkinds import profile_values
 from dynotui.core.generation.prompts import MAX_TASKS, demo_instructions, is_id_field
 
@@ -98,16 +98,6 @@ _DEMOS = {norm_instruction(t) for t in demo_instructions()}
 NEAR_DEMO = 0.75  # difflib ratio: "summarizes this news article" vs "summarises this appliance review"
 
 
-def _lcs_length(masks: dict[str, int], size: int, text: str) -> int:
-    """Longest common subsequence of a demo (as its per-character bit masks) and `text`:
-    bit-parallel, a few big-int operations per character (Allison-Dix / Hyyro)."""
-    row = (1 << size) - 1
-    for ch in text:
-        match = row & masks.get(ch, 0)
-        row = (row + match) | (row - match)
-    return size - (row & ((1 << size) - 1)).bit_count()
-
-
 @functools.cache
 def _demo_matchers() -> list[tuple[Any, dict[str, int], Counter[str], int]]:
     from difflib import SequenceMatcher
@@ -134,7 +124,7 @@ def _close_to_demo(key: str) -> bool:
         # longest common subsequence (matching blocks are one); ratio() only when both pass
         counts = counts or Counter(key)
         shared = sum(min(n, demo_counts[ch]) for ch, n in counts.items() if ch in demo_counts)
-        if 2 * shared < NEAR_DEMO * total or 2 * _lcs_length(masks, size, key) < NEAR_DEMO * total:
+        if 2 * shared < NEAR_DEMO * total or 2 * lcs_length(masks, size, key) < NEAR_DEMO * total:
             continue
         matcher.set_seq1(key)
         if matcher.ratio() >= NEAR_DEMO:

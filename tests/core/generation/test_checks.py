@@ -120,3 +120,28 @@ def test_a_writing_task_gets_no_label_list_even_on_a_few_valued_field():
                                  "input_fields": ["text"], "output_field": "label"}], meta)
     assert "Answers must be one of" not in checked.task.instruction
     assert not {"label_not_asked", "label_imbalance"} & {v.rule for v in checked.verdicts}
+
+
+def test_the_cheap_bounds_never_change_the_copy_verdict():
+    # given the demonstrations with words swapped in and out, near and far from them
+    import random
+
+    from dynotui.core.generation import checks
+    from dynotui.core.generation.prompts import demo_instructions
+
+    rnd = random.Random(5)
+    texts = []
+    for demo in demo_instructions():
+        for _ in range(25):
+            w = demo.split()
+            for _ in range(rnd.randint(1, 5)):
+                w[rnd.randrange(len(w))] = rnd.choice(["students", "the", "recipe", "data", ""])
+            texts.append(" ".join(x for x in w if x))
+
+    def plain(text):
+        ratio, lent = checks.demo_copy(text, None)
+        return ratio >= checks.COPY_RATIO and (len(lent) >= 2 or ratio >= checks.SURE_RATIO and bool(lent))
+
+    # when judged with the bounds first, then the verdict is the one difflib alone gives
+    assert [checks.is_demo_copy(t, None) for t in texts] == [plain(t) for t in texts]
+    assert 0 < sum(map(plain, texts)) < len(texts)
