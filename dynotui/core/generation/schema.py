@@ -190,7 +190,7 @@ async def phrase_all(client: Any, meta: DatasetMeta, rejected: list[dict] | None
         why = problem(text, skeleton, meta, taken)
         if not why and answer.finish_reason == "length":
             why = f"cut off at {MAX_TOKENS} tokens"
-        if not why and any(words(text) == words(r["instruction"]) for r in same):
+        if not why and any(words(text) == words(_stem_of(r)) for r in same):
             why = "the same wording a reviewer rejected"
         instruction = text if not why else _fallback(skeleton, same)
         taken.add(" ".join(words(instruction)))
@@ -198,10 +198,15 @@ async def phrase_all(client: Any, meta: DatasetMeta, rejected: list[dict] | None
     return out
 
 
+def _stem_of(rejected: dict) -> str:
+    """A rejected instruction without the label list the checks appended to it."""
+    return rejected["instruction"].split(" Answers must be one of ")[0]
+
+
 def _fallback(skeleton: Skeleton, rejected: list[dict]) -> str:
     """The template, or a plainer one when a reviewer rejected the template itself."""
-    if not any(words(r["instruction"]) == words(skeleton.template)
-               or words(skeleton.template)[:6] == words(r["instruction"])[:6] for r in rejected):
+    if not any(words(_stem_of(r)) == words(skeleton.template)
+               or words(skeleton.template)[:6] == words(_stem_of(r))[:6] for r in rejected):
         return skeleton.template
     inputs = " and ".join(skeleton.input_fields)
     return f"Given the {inputs}, write the {skeleton.output_field}."

@@ -227,3 +227,20 @@ def test_stats_show_checks_and_acceptance_per_variant(server, ws, capsys):
     assert main(["stats", "--by", "by_variant"]) == 0
     out = capsys.readouterr().out
     assert "checks" in out and "schema" in out and "50%" in out
+
+
+def test_the_rejected_wording_is_not_proposed_again(server, ws):
+    # given the reviewer rejected the template's wording of a classification task
+    settings, store = ws
+    meta = SHAPES["nli"]()
+    server.script(reply("The correct option is A."))  # the template stands in
+    generate([meta], store, settings, variants=("schema",))
+    [first] = store.proposals()
+    store.decide(first.id, "reject", reason="vague instruction")
+    # when regenerating and the model offers nothing usable again
+    server.script(reply("The correct option is A."))
+    generate([meta], store, settings, variants=("schema",), regenerate=True)
+    # then the new proposal is worded differently from the rejected one
+    [second] = [p for p in store.proposals() if p.id != first.id]
+    assert second.task.instruction.split(" Answers")[0] != first.task.instruction.split(" Answers")[0]
+    assert second.task.output_field == "label" and second.valid
