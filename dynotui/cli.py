@@ -11,7 +11,9 @@ import importlib
 import sys
 
 from dynotui import __version__
+from dynotui.config import load_settings
 from dynotui.core.errors import DynoError
+from dynotui.core.text import escape
 
 COMMANDS = ["datasets", "show", "generate", "decide", "import_tasks", "stats", "export",
             "similar", "crawl", "batch", "serve", "proposals", "agreement", "sync"]
@@ -76,20 +78,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command is None:
-            from dynotui.tui.app import run_app
+            from dynotui.tui.app import run_app  # textual loads only for the workbench
 
             return run_app(args) or 0
-        from dynotui.config import load_settings
-
         load_settings()  # the whole config file checked before any work is done or paid for
         return args.func(args) or 0
     except DynoError as exc:
-        from dynotui.commands._util import safe
-
         # Messages quote paths, names and server text: never let them reach the terminal raw.
-        print(f"dynotui: {safe(exc.message)}", file=sys.stderr)
+        print(f"dynotui: {escape(exc.message)}", file=sys.stderr)
         if exc.hint:
-            print(safe(exc.hint), file=sys.stderr)
+            print(escape(exc.hint), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("dynotui: interrupted", file=sys.stderr)

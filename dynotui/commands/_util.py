@@ -10,6 +10,9 @@ from typing import Any
 from dynotui.config import Settings, load_settings
 from dynotui.core.text import escape, json_escape
 
+# core modules are imported inside the functions: cli.py imports every command to build its
+# parser, and each import here would slow every command's start-up
+
 safe = escape  # the commands' name for core.text.escape: untrusted text with controls escaped
 
 
@@ -25,6 +28,13 @@ def open_store(args: argparse.Namespace):
 
     settings = settings_from(args)
     return Store(settings.workspace, annotator=settings.annotator)
+
+
+def dataset_matches(prop, wanted: str) -> bool:
+    """--dataset accepts the id (hub:org/name), the name alone, id/config, or a task_name."""
+    key = f"{prop.dataset}/{prop.config}" if prop.config else prop.dataset
+    return wanted in (prop.dataset, prop.dataset.split(":", 1)[-1], key,
+                      key.split(":", 1)[-1], prop.task_name)
 
 
 def json_text(data: Any, indent: int | None = 2) -> str:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import argparse
 
+from dynotui.commands._util import console, open_store, print_json, settings_from
 from dynotui.core.text import inert
+
+# core modules are imported inside the functions: cli.py imports every command to build its
+# parser, and each import here would slow every command's start-up
 
 
 def register(sub, common: argparse.ArgumentParser) -> None:
@@ -90,7 +94,6 @@ def _write(args, store, settings) -> tuple[dict, list[str]]:
 def run(args: argparse.Namespace) -> int:
     from rich.text import Text
 
-    from dynotui.commands._util import console, open_store, print_json, settings_from
     from dynotui.core.growth import batchapi
     from dynotui.core.growth.batch import ingest
 

@@ -6,16 +6,18 @@ import argparse
 import re
 import sys
 
-from dynotui.commands._util import open_store, print_json, safe, settings_from
+from dynotui.commands._util import dataset_matches, open_store, print_json, safe, settings_from
 from dynotui.core.errors import ConfigError
 from dynotui.core.team.outcomes import ADJUDICATOR
+
+# core modules are imported inside the functions: cli.py imports every command to build its
+# parser, and each import here would slow every command's start-up
 
 HINT = ("Settle one: dynotui decide ID accept|reject --adjudicate (an edit: accept its "
         "version's id); `dynotui export --policy adjudicated` follows the adjudicator.")
 
 
 def _conflicts(store, args: argparse.Namespace):
-    from dynotui.commands.decide import _dataset_matches
     from dynotui.core.team.conflicts import conflicts
 
     found = conflicts(store, settings_from(args).adjudicators, include_settled=args.all)
@@ -23,7 +25,7 @@ def _conflicts(store, args: argparse.Namespace):
         from dynotui.core.sources.refs import filter_id
 
         wanted = filter_id(args.dataset)
-        found = [c for c in found if _dataset_matches(c.proposal, wanted)]
+        found = [c for c in found if dataset_matches(c.proposal, wanted)]
     if args.match:
         try:
             pattern = re.compile(args.match)

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import argparse
 
+from dynotui.commands._util import console, print_json, settings_from
+from dynotui.commands.show import safe
 from dynotui.core.errors import DatasetError
+
+# core modules are imported inside the functions: cli.py imports every command to build its
+# parser, and each import here would slow every command's start-up
 
 
 def register(sub, common) -> None:
@@ -30,7 +35,6 @@ def register(sub, common) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dynotui.commands._util import console, print_json, settings_from
     from dynotui.core.sources import list_datasets
 
     source = args.list_source or ("local" if args.path else "sample")
@@ -62,8 +66,6 @@ def run(args: argparse.Namespace) -> int:
 def table(entries, source: str):
     from rich.table import Table
     from rich.text import Text
-
-    from dynotui.commands.show import safe
 
     grid = Table(show_lines=False, title=f"{len(entries)} dataset(s) from {source}")
     for column in ("id", "license", "lang", "fields", "catalog"):

@@ -6,9 +6,13 @@ import argparse
 import re
 import sys
 
-from dynotui.commands._util import open_store, settings_from
+from dynotui.commands._util import dataset_matches, open_store, settings_from
+from dynotui.commands.conflicts import adjudication_role, list_conflicts, select_conflicts
 from dynotui.core.errors import ConfigError, StoreError
 from dynotui.core.store import DECIDE_ACTIONS, STATUSES
+
+# core modules are imported inside the functions: cli.py imports every command to build its
+# parser, and each import here would slow every command's start-up
 
 ACTIONS = (*DECIDE_ACTIONS, "undo")
 CHUNK = 64  # decisions per write in bulk runs
@@ -61,13 +65,6 @@ def _reason(text: str, args) -> str:
     return text
 
 
-def _dataset_matches(prop, wanted: str) -> bool:
-    """--dataset accepts the id (hub:org/name), the name alone, id/config, or a task_name."""
-    key = f"{prop.dataset}/{prop.config}" if prop.config else prop.dataset
-    return wanted in (prop.dataset, prop.dataset.split(":", 1)[-1], key,
-                      key.split(":", 1)[-1], prop.task_name)
-
-
 def _select(store, args, pid: str | None) -> list[str]:
     if pid is not None:
         return [store.find(pid).id]
@@ -83,7 +80,7 @@ def _select(store, args, pid: str | None) -> list[str]:
         from dynotui.core.sources.refs import filter_id
 
         wanted = filter_id(args.dataset)  # a relative path names the stored local: id
-        props = [p for p in props if _dataset_matches(p, wanted)]
+        props = [p for p in props if dataset_matches(p, wanted)]
     if args.config:
         props = [p for p in props if p.config == args.config]
     if pattern:
@@ -118,8 +115,6 @@ def _checked_for_accept(store, ids: list[str], bulk: bool, force: bool) -> list[
 
 def run(args: argparse.Namespace) -> int:
     if args.conflicts and not args.target:
-        from dynotui.commands.conflicts import list_conflicts
-
         return list_conflicts(args)
     if not args.target or len(args.target) > 2 or args.target[-1] not in ACTIONS:
         raise ConfigError(f"Expected [ID] ACTION, got {' '.join(args.target)!r}.",
@@ -143,8 +138,6 @@ def run(args: argparse.Namespace) -> int:
     reason = _reason(args.reason, args)
     role = ""
     if args.conflicts or args.adjudicate:
-        from dynotui.commands.conflicts import adjudication_role, select_conflicts
-
         role = adjudication_role(args, action)
     ids = select_conflicts(store, args, pid) if args.conflicts else _select(store, args, pid)
     if not ids:

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from dynotui.commands._util import console, open_store, print_json, settings_from
+from dynotui.commands.show import safe
+
+# core modules are imported inside the functions: cli.py imports every command to build its
+# parser, and each import here would slow every command's start-up
 
 FORMAT_HELP = ("alpaca (JSON list), jsonl, sharegpt, messages (OpenAI chat JSONL), "
                "trl (prompt/completion JSONL), superni (folder of task files), "
@@ -73,7 +78,6 @@ def register(sub, common: argparse.ArgumentParser) -> None:
 
 
 def options_from(args: argparse.Namespace):
-    from dynotui.commands._util import settings_from
     from dynotui.core.export import ExportOptions
 
     settings = settings_from(args)
@@ -135,8 +139,6 @@ def run(args: argparse.Namespace) -> int:
                                TimeElapsedColumn)
     from rich.text import Text
 
-    from dynotui.commands._util import console, open_store, print_json
-    from dynotui.commands.show import safe
     from dynotui.core.export import run_export
     from dynotui.core.store.records import DamagedFile
 

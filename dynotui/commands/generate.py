@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from dynotui.commands._util import console, open_store, print_json, settings_from
+from dynotui.commands.show import safe
+
+# core modules are imported inside the functions: cli.py imports every command to build its
+# parser, and each import here would slow every command's start-up
 
 
 def register(sub, common: argparse.ArgumentParser) -> None:
@@ -95,8 +100,6 @@ def _refs(args: argparse.Namespace) -> list:
 def run(args: argparse.Namespace) -> int:
     from rich.text import Text
 
-    from dynotui.commands._util import console, open_store, print_json, settings_from
-    from dynotui.commands.show import safe
     from dynotui.core.errors import ConfigError
     settings = settings_from(args)
     if args.concurrency is not None:
@@ -109,15 +112,8 @@ def run(args: argparse.Namespace) -> int:
     out = console()
     if args.dry_run:
         return _dry_run(args, refs, store, settings, variants)
-    if args.queued:
-        from dynotui.core.growth.batch import queued_metas
-
-        refs += queued_metas(store)[0]
-    report = _with_progress(refs, store, settings, variants, args.force, args.regenerate)
-    if args.queued:  # queued datasets now generated for every variant leave the crawl queue
-        from dynotui.core.growth.queue import settle_queue
-
-        settle_queue(store, variants)
+    report = _with_progress(refs, store, settings, variants, args.force, args.regenerate,
+                            args.queued)
     if args.json:
         print_json(report.to_dict())
     else:
@@ -130,14 +126,12 @@ def run(args: argparse.Namespace) -> int:
 def _dry_run(args, refs, store, settings, variants) -> int:
     from rich.text import Text
 
-    from dynotui.commands._util import console, print_json
-    from dynotui.commands.show import safe
     from dynotui.core.generation.run import estimate
     from dynotui.core.sources import load_meta
 
     metas = [load_meta(ref, settings.sample_rows, settings) for ref in refs]
     if args.queued:
-        from dynotui.core.growth.batch import queued_metas
+        from dynotui.core.growth.queue import queued_metas
 
         metas += queued_metas(store)[0]
     est = estimate(metas, settings, variants, store=store, force=args.force)
@@ -168,11 +162,12 @@ def _variants(args: argparse.Namespace, settings) -> tuple[str, ...]:
     return default_variants(settings)
 
 
-def _with_progress(refs, store, settings, variants, force: bool, regenerate: bool = False):
+def _with_progress(refs, store, settings, variants, force: bool, regenerate: bool = False,
+                   queued: bool = False):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from dynotui.commands._util import console
     from dynotui.core.generation.run import generate
+    from dynotui.core.growth.queue import generate_queued
 
     err = console(stderr=True)
     bar = Progress(TextColumn("{task.description}", markup=False), BarColumn(),
@@ -186,5 +181,8 @@ def _with_progress(refs, store, settings, variants, force: bool, regenerate: boo
                        counts=f"kept {p.kept}, rejected {p.rejected}, "
                               f"{p.tokens_in + p.tokens_out:,} tokens, ${p.cost_usd:.4f}")
 
+        if queued:  # the queue's datasets too; those now done leave the crawl queue
+            return generate_queued(store, settings, refs=refs, variants=variants, force=force,
+                                   on_progress=on_progress, regenerate=regenerate).generation
         return generate(refs, store, settings, variants=variants, force=force,
                         on_progress=on_progress, regenerate=regenerate)

@@ -5,7 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from dynotui.commands._util import dataset_matches, open_store, print_json, safe
 from dynotui.core.store import STATUSES
+
+# core modules are imported inside the functions: cli.py imports every command to build its
+# parser, and each import here would slow every command's start-up
 
 
 def register(sub, common) -> None:
@@ -36,14 +40,12 @@ def record(prop, status: str) -> dict[str, Any]:
 
 
 def select(store, dataset: str | None, status: str) -> list[dict[str, Any]]:
-    from dynotui.commands.decide import _dataset_matches
-
     props = store.live_proposals()
     if dataset:
         from dynotui.core.sources.refs import filter_id
 
         wanted = filter_id(dataset)
-        props = [p for p in props if _dataset_matches(p, wanted)]
+        props = [p for p in props if dataset_matches(p, wanted)]
     statuses = store.statuses()
     rows = [record(p, statuses.get(p.id, "undecided")) for p in props]
     if status != "any":
@@ -53,8 +55,6 @@ def select(store, dataset: str | None, status: str) -> list[dict[str, Any]]:
 
 
 def _line(r: dict[str, Any]) -> str:
-    from dynotui.commands._util import safe
-
     where = f"{r['dataset']}/{r['config']}" if r["config"] else r["dataset"]
     checks = " ".join([*(f"E:{c['code']}" for c in r["errors"]),
                        *(f"W:{c['code']}" for c in r["warnings"])]) or "ok"
@@ -66,8 +66,6 @@ def _line(r: dict[str, Any]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     import sys
-
-    from dynotui.commands._util import open_store, print_json
 
     store = open_store(args)
     for problem in store.problems:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from dynotui.commands._util import safe  # noqa: F401  (other commands import it from here)
+from dynotui.commands._util import console, print_json, safe, settings_from
+
+# core modules are imported inside the functions: cli.py imports every command to build its
+# parser, and each import here would slow every command's start-up
 
 
 def register(sub, common) -> None:
@@ -36,7 +39,6 @@ def meta_json(meta) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dynotui.commands._util import console, print_json, settings_from
     from dynotui.core.errors import DatasetError
     from dynotui.core.sources import load_meta, parse_ref
 

@@ -9,8 +9,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from dynotui.commands._util import open_store, print_json, settings_from
+from dynotui.commands._util import open_store, print_json, safe, settings_from
 from dynotui.core.errors import ConfigError
+
+# core modules are imported inside the functions: cli.py imports every command to build its
+# parser, and each import here would slow every command's start-up
 
 
 def register(sub, common) -> None:
@@ -38,7 +41,6 @@ def _progress(done: int, total: int) -> None:
 
 
 def _groups(store, settings, args) -> int:
-    from dynotui.commands._util import safe
     from dynotui.core.embed import near_duplicate_groups
 
     groups = near_duplicate_groups(store, args.threshold, settings=settings, on_progress=_progress)
@@ -81,7 +83,6 @@ def run(args: argparse.Namespace) -> int:
     text = sys.stdin.read() if args.text == "-" else args.text
     if not text.strip():
         raise ConfigError("TEXT is empty.", "Give an instruction to compare against the workspace.")
-    from dynotui.commands._util import safe
     from dynotui.core.embed import near_duplicate_warning, similar
 
     exclude: list[str] = []

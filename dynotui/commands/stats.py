@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from dynotui.commands._util import open_store, print_json
+from dynotui.commands._util import console, open_store, print_json, settings_from
+from dynotui.commands.show import safe
+
+# core modules are imported inside the functions: cli.py imports every command to build its
+# parser, and each import here would slow every command's start-up
 
 
 def register(sub, common) -> None:
@@ -28,8 +32,6 @@ def register(sub, common) -> None:
 def _table(title: str, rows: dict[str, dict], top: int):
     from rich.table import Table
     from rich.text import Text
-
-    from dynotui.commands.show import safe
 
     table = Table(title=title, title_justify="left", box=None, pad_edge=False)
     table.add_column("", overflow="fold", ratio=1)
@@ -66,16 +68,12 @@ def run(args: argparse.Namespace) -> int:
     from dynotui.core.stats import compute
 
     store = open_store(args)
-    from dynotui.commands._util import settings_from
 
     data = compute(store, annotator=args.annotator, near=args.near, settings=settings_from(args))
     if args.json:
         print_json(data)
         return 0
     from rich.text import Text
-
-    from dynotui.commands._util import console
-    from dynotui.commands.show import safe
 
     out = console()
     st = data["by_status"]

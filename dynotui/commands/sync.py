@@ -7,6 +7,9 @@ import sys
 
 from dynotui.commands._util import open_store, print_json, safe
 
+# core modules are imported inside the functions: cli.py imports every command to build its
+# parser, and each import here would slow every command's start-up
+
 
 def register(sub, common) -> None:
     parser = sub.add_parser(

@@ -6,6 +6,7 @@ import fnmatch
 import re
 from typing import Any, Iterable
 
+from dynotui.config import DEFAULT_LICENSE_DENY
 from dynotui.core.models import DatasetMeta, Verdict
 
 ENGLISH_TAGS = {"en", "eng", "english"}
@@ -20,8 +21,6 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 def catalog_verdicts(meta: DatasetMeta, deny: Iterable[str] | None = None,
                      allow: Iterable[str] | None = None) -> list[Verdict]:
     """license, english, fields and media verdicts; `ok` ones are listed too."""
-    from dynotui.config import DEFAULT_LICENSE_DENY
-
     deny = list(DEFAULT_LICENSE_DENY if deny is None else deny)
     return [license_verdict(meta.license, deny, list(allow or [])),
             english_verdict(meta),

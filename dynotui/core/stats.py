@@ -6,6 +6,7 @@ import statistics
 from collections import Counter
 from typing import Any
 
+from dynotui.core.growth.log import stage_summaries
 from dynotui.core.store import summary
 from dynotui.core.store.state import ALL, STATUSES
 
@@ -22,7 +23,7 @@ def _acceptance(counts: dict[str, int]) -> float | None:
 
 
 def _near(store, settings: Any, near: bool) -> dict[str, Any] | None:
-    from dynotui.core.embed import near_duplicate_stats
+    from dynotui.core.embed import near_duplicate_stats  # numpy: stats without it stay light
 
     return near_duplicate_stats(store, settings, compute=near)
 
@@ -104,6 +105,4 @@ def compute(store, annotator: str | None = None, near: bool = False,
 
 def _crawl_stages(store: Any) -> list[dict[str, Any]]:
     """Per crawl stage: date, query, seen, skipped by reason, queued, generated (crawllog.py)."""
-    from dynotui.core.growth.log import stage_summaries
-
     return stage_summaries(store.workspace)

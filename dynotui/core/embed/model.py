@@ -11,6 +11,7 @@ import threading
 from typing import Any
 
 from dynotui.core.errors import ConfigError, DynoError
+from dynotui.core.store.layout import slug
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 BATCH_SIZE = 64  # measured fastest on 2 cores for short instructions (16/32/128 were slower)
@@ -29,8 +30,6 @@ def model_label(name: str | None) -> str:
 
 def model_slug(name: str | None) -> str:
     """A folder name for a model's cache; the hash keeps different paths apart."""
-    from dynotui.core.store.layout import slug
-
     label = model_label(name)
     return DEFAULT_MODEL if label == DEFAULT_MODEL else slug(label, 40)
 

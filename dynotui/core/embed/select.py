@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from dynotui.core.embed.vectors import embed_texts
 
 
 def farthest_point(vectors: np.ndarray, k: int, seed: int = 0,
@@ -65,8 +66,6 @@ def select_diverse(tasks: list[Any], k: int, seed: int = 0, *, max_per_dataset: 
     if k >= len(tasks) and not max_per_dataset:
         return list(tasks)
     if vectors is None:
-        from dynotui.core.embed.vectors import embed_texts
-
         vectors, _ = embed_texts([t.task.instruction for t in tasks], model, workspace)
     labels = None
     if max_per_dataset:

@@ -15,13 +15,13 @@ from typing import Any, Callable
 
 import numpy as np
 
+from dynotui.core.durable import atomic_write
 from dynotui.core.embed.cache import model_dir, text_key
 from dynotui.core.embed.groups import NearGroups, near_groups, spread
-from dynotui.core.embed.model import model_label
+from dynotui.core.embed.model import INSTALL_HINT, available, model_label
 from dynotui.core.embed.vectors import EmbedReport, embed_texts
-from dynotui.core.errors import StoreError
+from dynotui.core.errors import ConfigError, StoreError
 from dynotui.core.models import Proposal
-from dynotui.core.durable import atomic_write
 
 SUPERSEDED = "edited"
 GROUPING = "centres-2"  # saved groups of another grouping rule are computed again
@@ -43,8 +43,6 @@ def settings_model(settings: Any = None, model: str | None = None) -> str | None
 
 
 def settings_threshold(settings: Any = None, threshold: float | None = None) -> float:
-    from dynotui.core.errors import ConfigError
-
     value = threshold if threshold is not None else getattr(settings, "near_duplicate", 0.9)
     if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < float(value) <= 1:
         where = "--threshold" if threshold is not None else "near_duplicate"
@@ -140,8 +138,6 @@ def near_duplicate_stats(store: Any, settings: Any = None, compute: bool = False
     model; None when there are none). compute=True: embeds what is new and groups; when that
     cannot be done, says why instead of failing the whole stats.
     """
-    from dynotui.core.embed.model import INSTALL_HINT, available
-
     try:
         groups = saved_groups(store, settings=settings)
         if groups is None and compute:

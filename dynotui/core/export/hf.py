@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 from dynotui.core.errors import ExportError
 from dynotui.core.export.writers import TaskInfo
+from dynotui.core.sources.hubclient import api as hub_api
 
 COLUMNS = ("instruction", "input", "output", "license", "website", "taskname")
 BATCH = 20_000
@@ -140,8 +141,6 @@ def push_folder(folder: Path, repo: str, private: bool = False) -> str:
     The endpoint comes from HF_ENDPOINT and the token from HF_TOKEN (huggingface_hub's own).
     """
     from huggingface_hub.errors import HfHubHTTPError
-
-    from dynotui.core.sources.hubclient import api as hub_api
 
     api = hub_api()  # endpoint, token and offline mode as the environment says now
     try:

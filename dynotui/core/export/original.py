@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dynotui.core import sources
 from dynotui.core.export.select import Reservoir
 from dynotui.core.export.writers import TaskInfo
 from dynotui.core.instances import dynosaur
@@ -19,8 +20,6 @@ from dynotui.core.models import DatasetMeta, DatasetRef, Proposal
 
 def read_rows(ref: DatasetRef, meta: DatasetMeta | None) -> tuple[list[dict], DatasetMeta, str]:
     """(rows, metadata, why the original skipped the dataset or ""); raises on a read failure."""
-    from dynotui.core import sources
-
     whole = DatasetRef(ref.source, ref.name, ref.config, None, ref.revision)
     if meta is None or meta.ref.split is not None or not meta.splits:
         meta = sources.load_meta(whole, rows=0)  # every split, in the dataset's order

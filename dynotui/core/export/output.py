@@ -9,7 +9,9 @@ from typing import Any
 
 from dynotui.core.export.atomic import (MANIFEST, check_target, clean_stale, commit, discard,
                                         temp_path)
+from dynotui.core.export.hf import ParquetWriter, write_card
 from dynotui.core.export.options import FOLDER_FORMATS, HELD_OUT, TRAIN
+from dynotui.core.export.superni import SuperNIWriter, finish_folder
 from dynotui.core.export.writers import FileWriter, TaskInfo, held_out_path
 
 
@@ -36,12 +38,8 @@ class Output:
             self.pairs.append((tmp, self.target))
             tmp.mkdir()
             if self.fmt == "hf":
-                from dynotui.core.export.hf import ParquetWriter
-
                 self.writers = {s: ParquetWriter(tmp, s) for s in splits}
             else:
-                from dynotui.core.export.superni import SuperNIWriter
-
                 numbers = itertools.count(1)  # task files numbered across both splits
                 self.writers = {s: SuperNIWriter(tmp, s, numbers, self.include_invalid)
                                 for s in splits}
@@ -84,12 +82,8 @@ class Output:
             return
         root = self.pairs[0][0]
         if self.fmt == "superni":
-            from dynotui.core.export.superni import finish_folder
-
             finish_folder(root, list(self.writers.values()))
         if self.fmt == "hf":
-            from dynotui.core.export.hf import write_card
-
             write_card(root, list(self.writers.values()), tasks)
         # marks the folder as ours, so a later export may replace it
         (root / MANIFEST).write_text(json.dumps(summary, ensure_ascii=False, indent=1, default=str),

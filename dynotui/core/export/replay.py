@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dynotui.core.errors import ExportError
+from dynotui.core.growth.log import history
 from dynotui.core.models import Proposal
 
 REPLAY_BY = ("diverse", "similar", "random")
@@ -29,8 +30,6 @@ class Mark:
 
 def stage_map(workspace: Any) -> dict[tuple[str, str | None], int]:
     """(dataset key, revision) -> stage, and (key, None) -> the latest stage that queued it."""
-    from dynotui.core.growth.log import history
-
     out: dict[tuple[str, str | None], int] = {}
     for r in history(workspace).records:
         if r["t"] == "seen" and r.get("outcome") == "queued" and r.get("key"):
@@ -52,7 +51,7 @@ def stage_of(p: Proposal, stages: dict[tuple[str, str | None], int]) -> int:
 
 
 def _vectors(tasks: list[Proposal], model: str | None, workspace: Any):
-    from dynotui.core.embed.vectors import embed_texts
+    from dynotui.core.embed.vectors import embed_texts  # numpy: only when replay asks for vectors
 
     vectors, _ = embed_texts([p.task.instruction for p in tasks], model, workspace)
     return vectors
@@ -68,13 +67,13 @@ def pick_replay(earlier: list[Proposal], current: list[Proposal], n: int, by: st
     if n >= len(earlier):
         return list(earlier)
     if by == "random":
-        from dynotui.core.embed.select import random_pick
+        from dynotui.core.embed.select import random_pick  # numpy: only for replay
 
         chosen = set(random_pick(len(earlier), n, seed))
         return [p for i, p in enumerate(earlier) if i in chosen]
     vectors = _vectors(earlier, model, workspace)
     if by == "diverse":
-        from dynotui.core.embed.select import farthest_point
+        from dynotui.core.embed.select import farthest_point  # numpy: only for replay
 
         chosen = set(farthest_point(vectors, n, seed))
         return [p for i, p in enumerate(earlier) if i in chosen]

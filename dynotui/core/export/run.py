@@ -16,14 +16,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from dynotui.core import sources
 from dynotui.core.errors import ExportError
 from dynotui.core.export.diskfull import disk_full, full_errno
-from dynotui.core.export.options import HELD_OUT, TRAIN, ExportOptions, ExportReport, Progress
+from dynotui.core.export.hf import push_folder
+from dynotui.core.export.options import ExportOptions, ExportReport, HELD_OUT, Progress, TRAIN
+from dynotui.core.export.original import export_group
 from dynotui.core.export.output import Output
+from dynotui.core.export.replay import apply_to_export
 from dynotui.core.export.select import Reservoir, filter_datasets, select_tasks, split_tasks
 from dynotui.core.export.writers import TaskInfo
 from dynotui.core.instances import Builder
 from dynotui.core.models import DatasetMeta, DatasetRef, Proposal
+from dynotui.core.team.conflicts import adjudicated
 
 DUPLICATE = "duplicate"
 PROGRESS_EVERY = 2000
@@ -102,8 +107,6 @@ class _Run:
 
     def read_group(self, ref: DatasetRef, jobs: list[_Job]) -> None:
         """Stream the rows once, applying every task; dataset failures are recorded, not raised."""
-        from dynotui.core import sources
-
         opts, report, seen = self.options, self.report, self.seen
         skipped, dedupe = report.skipped, opts.dedupe
         n = 0
@@ -195,7 +198,6 @@ def _accepted(store: Any, options: ExportOptions) -> list:
         return store.accepted(options.policy, options.annotator)
     if options.annotator:  # one annotator's own decisions: no policy applies
         return store.accepted("any", options.annotator)
-    from dynotui.core.team.conflicts import adjudicated
 
     return adjudicated(store, options.adjudicators)
 
@@ -210,7 +212,6 @@ def run_export(store: Any, options: ExportOptions,
     tasks = filter_datasets(_accepted(store, options), options.datasets)
     tasks = leave_out_invalid(tasks, options, report)
     tasks = select_tasks(tasks, options, workspace=getattr(store, "workspace", None))
-    from dynotui.core.export.replay import apply_to_export
 
     tasks, marks = apply_to_export(store, tasks, options)
     if not tasks and report.left_out_invalid:
@@ -249,7 +250,6 @@ def run_export(store: Any, options: ExportOptions,
                 break
             meta = _meta(store, ref)
             if options.style == "dynosaur":  # rows sampled, tasks planned, then written
-                from dynotui.core.export.original import export_group
 
                 run.progress(ref.key)
                 written.extend(export_group(run, output, meta, ref, group, info_of))
@@ -289,8 +289,6 @@ def run_export(store: Any, options: ExportOptions,
             raise full from exc
         raise
     if report.paths and options.push_to_hub:
-        from dynotui.core.export.hf import push_folder
-
         try:
             report.pushed = push_folder(Path(report.paths[0]), options.push_to_hub, options.private)
         except ExportError as exc:

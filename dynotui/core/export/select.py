@@ -6,8 +6,9 @@ import random
 from typing import Any
 
 from dynotui.core.errors import ExportError
-from dynotui.core.export.options import HELD_OUT, TRAIN, ExportOptions
+from dynotui.core.export.options import ExportOptions, HELD_OUT, TRAIN
 from dynotui.core.models import Proposal
+from dynotui.core.sources.refs import filter_id
 
 
 def _names(p: Proposal) -> set[str]:
@@ -19,7 +20,6 @@ def filter_datasets(tasks: list[Proposal], wanted: list[str]) -> list[Proposal]:
     """Keep tasks whose dataset id, key (id/config) or bare name is in `wanted`."""
     if not wanted:
         return tasks
-    from dynotui.core.sources.refs import filter_id
 
     typed = {filter_id(w): w for w in wanted}  # data/x.csv names local:/abs/data/x.csv
     wanted_set = set(typed)
@@ -54,7 +54,7 @@ def select_tasks(tasks: list[Proposal], options: ExportOptions,
         tasks = kept
     if options.diverse and (len(tasks) > options.diverse or options.max_per_dataset):
         try:
-            from dynotui.core.embed import select_diverse
+            from dynotui.core.embed import select_diverse  # numpy: only for --diverse
         except ImportError as exc:
             raise ExportError("Diverse selection needs the embeddings extra.",
                               "Install it with `pip install 'dynotui[embeddings]'`.") from exc

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from json.encoder import encode_basestring as quote  # C-accelerated JSON string literal
 from pathlib import Path
 from typing import Any, Callable
+from dynotui.core.export.replay import Mark, with_stage
 
 BUFFER = 1 << 20
 
@@ -132,7 +133,6 @@ class FileWriter:
         """A fast writer of (input, output) for one task."""
         encode, write = line_encoder(self.fmt, info, self.style), self._fh.write
         if info.stage is not None:  # every row of a staged export says its stage and replay
-            from dynotui.core.export.replay import Mark, with_stage
 
             encode = with_stage(encode, Mark(info.stage, bool(info.replay)))
         if self.as_list:

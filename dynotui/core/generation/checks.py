@@ -19,6 +19,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Any
 
+from dynotui.core.generation.prompts import demo_instructions
 from dynotui.core.models import DatasetMeta
 
 COPY_RATIO = 0.5
@@ -58,8 +59,6 @@ def _distinct(tokens: list[str]) -> set[str]:
 
 @lru_cache(maxsize=1)
 def _demos() -> tuple[tuple[tuple[str, ...], frozenset[str]], ...]:
-    from dynotui.core.generation.prompts import demo_instructions
-
     return tuple((tuple(words(d)), frozenset(_distinct(words(d)))) for d in demo_instructions())
 
 

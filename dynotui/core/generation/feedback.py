@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from dynotui.core.models import DatasetMeta
+from dynotui.core.store.state import ALL
 
 MAX_ITEMS = 6
 # reasons that blame the choice of fields, not the wording: the schema variant drops the skeleton
@@ -21,8 +22,6 @@ FIELD_REASONS = ("wrong or trivial output field", "input does not determine outp
 def rejections(store: Any, meta: DatasetMeta, limit: int = MAX_ITEMS) -> list[dict[str, Any]]:
     """The dataset config's rejected proposals, newest first: reviewer rejections (reason and
     note of the latest reject), then proposals the checks rejected (their error reasons)."""
-    from dynotui.core.store.state import ALL
-
     props = [p for p in store.live_proposals(meta.ref.id)
              if (p.config or None) == (meta.ref.config or None) and p.task.instruction.strip()]
     statuses = store.statuses(ALL)

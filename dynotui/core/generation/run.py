@@ -14,17 +14,22 @@ import json
 import time
 from typing import Any, Callable
 
-from dynotui.core.errors import LLMError, StoreError
-from dynotui.core.generation.report import CallResult, DatasetReport, Estimate, GenerationReport, Progress
-from dynotui.core.generation.writer import BatchWriter
-from dynotui.core.llm.answer import LLMUnavailable
-from dynotui.core.llm.cost import cost_usd
-from dynotui.core.models import DatasetMeta, DatasetRef, Proposal, Verdict, content_hash
+from dynotui.core.errors import DynoError, LLMError, StoreError
 from dynotui.core.generation.feedback import fingerprint, rejections
 from dynotui.core.generation.prompts import (ALL_VARIANTS, PROMPT_VERSION, build_prompt,
                                              default_variants, estimate_tokens, prompt_fields,
                                              response_schema, skip_reason)
+from dynotui.core.generation.report import (CallResult, DatasetReport, Estimate, GenerationReport,
+                                            Progress)
+from dynotui.core.generation.schema import estimate_calls, schema_proposals
 from dynotui.core.generation.validate import Checked, check_answer
+from dynotui.core.generation.writer import BatchWriter
+from dynotui.core.llm import make_client
+from dynotui.core.llm.answer import LLMUnavailable
+from dynotui.core.llm.cost import cost_usd
+from dynotui.core.llm.embedded import EMBEDDED_MODEL
+from dynotui.core.models import DatasetMeta, DatasetRef, Proposal, Verdict, content_hash
+from dynotui.core.sources import load_meta, parse_ref
 
 EST_TOKENS_OUT = 160  # a typical three-task answer, for dry-run estimates
 
@@ -206,8 +211,6 @@ class _Run:
 
     async def call_schema(self, meta: DatasetMeta, key: str, rejected: list[dict]) -> CallResult:
         """Skeletons from the metadata, one short wording call each (schema.py)."""
-        from dynotui.core.generation.schema import schema_proposals
-
         existing = await self.existing_ids(meta)
         props, info = await schema_proposals(self.client, meta, rejected, existing,
                                              self.settings, self.model)
@@ -231,14 +234,11 @@ class _Run:
 
 async def _load(refs: list[Any], settings) -> list[tuple[Any, DatasetMeta | None, str]]:
     """(ref, meta, error) per ref; DatasetMeta objects pass through (the others get stored)."""
-    from dynotui.core.errors import DynoError
-
     gate = asyncio.Semaphore(4)
 
     async def one(ref: Any):
         if isinstance(ref, DatasetMeta):
             return ref, ref, ""
-        from dynotui.core.sources import load_meta, parse_ref
 
         try:
             parsed = ref if isinstance(ref, DatasetRef) else parse_ref(str(ref))
@@ -251,8 +251,6 @@ async def _load(refs: list[Any], settings) -> list[tuple[Any, DatasetMeta | None
 
 def known_model(settings) -> str:
     """The model name without asking a server ('' when the server's default will be used)."""
-    from dynotui.core.llm.embedded import EMBEDDED_MODEL
-
     return settings.llm.model or ("" if settings.llm.base_url else EMBEDDED_MODEL)
 
 
@@ -302,8 +300,6 @@ async def run_generation(refs: list[Any], store, settings, variants=None, force:
             await run.prepare(metas)
         if not model or any(not skip_reason(m, v) and not run.cached_now(m, v) for m, v in jobs):
             if own:
-                from dynotui.core.llm import make_client
-
                 run.client = await asyncio.to_thread(make_client, settings.llm, settings.workspace)
             if not model:  # the server's default model: ask it, then read the cache
                 run.model = report.model = await run.client.ready()
@@ -400,8 +396,6 @@ def estimate(metas: list[DatasetMeta], settings, variants=None, store=None,
                 est.cached += 1
                 continue
             if variant == "schema":
-                from dynotui.core.generation.schema import estimate_calls
-
                 calls, tokens_in, tokens_out = estimate_calls(meta)
                 est.calls, est.tokens_in = est.calls + calls, est.tokens_in + tokens_in
                 est.tokens_out += tokens_out

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from dynotui.core.generation.fieldkinds import FieldInfo, name_tokens, profile
+from dynotui.core.instances import output_text
 from dynotui.core.models import DatasetMeta
 
 MAX_SKELETONS = 3
@@ -240,8 +241,6 @@ class _Builder:
         return True
 
     def _extractive(self, answer: str, context: str) -> bool:
-        from dynotui.core.instances import output_text
-
         rows = [r for r in self.meta.sample_rows(20) if r.get(answer) and r.get(context)]
         hits = [output_text(answer, r[answer]).strip() in str(r[context]) for r in rows]
         return bool(hits) and sum(hits) * 4 >= len(hits) * 3

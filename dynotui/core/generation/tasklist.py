@@ -23,6 +23,7 @@ from typing import Any
 
 from dynotui.core import safejson
 from dynotui.core.errors import DatasetError
+from dynotui.core.generation import validate
 from dynotui.core.models import DatasetMeta, DatasetRef, Feature, Proposal, Task, Verdict
 
 SOURCE = "hub"
@@ -111,8 +112,6 @@ def _task(entry: dict) -> Task:
 
 
 def _verdicts(entry: dict, task: Task, meta: DatasetMeta | None, ref: DatasetRef) -> list[Verdict]:
-    from dynotui.core.generation import validate
-
     if meta is None:  # no metadata cached: only checks that need no dataset fields
         names = [*task.input_fields, *[x.strip() for x in task.output_field.split(",")]]
         meta = DatasetMeta(ref=ref, name=ref.name, features=[Feature(n, "string") for n in names if n])

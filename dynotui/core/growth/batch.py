@@ -17,6 +17,13 @@ from typing import Any
 
 from dynotui.core.durable import JsonLines, atomic_write
 from dynotui.core.errors import ConfigError, DatasetError, LLMError
+from dynotui.core.generation.prompts import (PROMPT_VERSION, VARIANTS, build_prompt, prompt_fields,
+                                             response_schema, skip_reason)
+from dynotui.core.generation.run import build_proposals, cache_key, revision_of
+from dynotui.core.generation.validate import check_answer
+from dynotui.core.growth.queue import queued_metas, settle_queue
+from dynotui.core.llm.answer import Answer
+from dynotui.core.llm.cost import cost_usd
 from dynotui.core.models import DatasetMeta
 
 PREFIX = "dynotui"
@@ -27,9 +34,6 @@ MODES = ("json_schema", "json_object", "text")
 
 
 def custom_id(meta: DatasetMeta, variant: str, model: str) -> str:
-    from dynotui.core.generation.run import revision_of
-    from dynotui.core.generation.prompts import PROMPT_VERSION
-
     return "|".join((PREFIX, f"{meta.ref.key}@{revision_of(meta)}", variant,
                      PROMPT_VERSION[variant], model))
 
@@ -60,8 +64,6 @@ def _format(mode: str, schema: dict) -> dict | None:
 
 def request_line(meta: DatasetMeta, variant: str, llm: Any, mode: str = "json_schema") -> dict:
     """One Batch API request: the same messages, schema and sampling as a live call."""
-    from dynotui.core.generation.prompts import build_prompt, prompt_fields, response_schema
-
     body: dict[str, Any] = {"model": llm.model, "messages": build_prompt(meta, variant),
                             "temperature": llm.temperature, "max_tokens": llm.max_tokens}
     fmt = _format(mode, response_schema([f.name for f in prompt_fields(meta)]))
@@ -84,27 +86,10 @@ class WriteReport:
         return asdict(self)
 
 
-def queued_metas(store: Any) -> tuple[list[DatasetMeta], list[str]]:
-    """Metadata of the crawl queue's datasets (keys without stored metadata listed apart)."""
-    from dynotui.core.growth.log import history
-
-    metas, missing = [], []
-    for item in history(store.workspace).queue():
-        meta = store.load_meta(item.key)
-        if meta is None:
-            missing.append(item.key)
-        else:
-            metas.append(meta)
-    return metas, missing
-
-
 def write_requests(store: Any, settings: Any, out: str | Path, metas: list[DatasetMeta] | None = None,
                    variants: tuple[str, ...] | None = None, force: bool = False,
                    mode: str = "json_schema") -> WriteReport:
     """Write the queued (or given) datasets' requests; already generated ones are left out."""
-    from dynotui.core.generation.run import cache_key
-    from dynotui.core.generation.prompts import VARIANTS, skip_reason
-
     if not settings.llm.model:
         raise ConfigError("A batch needs a model name.",
                           "Pass --model NAME (or set DYNOTUI_MODEL / llm.model in the config).")
@@ -160,8 +145,6 @@ class IngestReport:
 
 def _answer(record: dict, model: str):
     """An llm Answer from one results line (OpenAI / vLLM batch output)."""
-    from dynotui.core.llm.answer import Answer
-
     if record.get("error"):
         err = record["error"]
         raise ValueError(f"the engine reported an error: {json.dumps(err)[:300]}")
@@ -201,11 +184,6 @@ class _Ingest:
         return self.metas[key]
 
     def line(self, number: int, line: str) -> None:
-        from dynotui.core.generation.run import build_proposals, cache_key, revision_of
-        from dynotui.core.llm.cost import cost_usd
-        from dynotui.core.generation.prompts import PROMPT_VERSION
-        from dynotui.core.generation.validate import check_answer
-
         try:
             record = json.loads(line)
             if not isinstance(record, dict):
@@ -285,7 +263,5 @@ def ingest(store: Any, settings: Any, path: str | Path, force: bool = False) -> 
         finally:
             log.close()
         report.failed_file = str(log.path)
-    from dynotui.core.growth.queue import settle_queue
-
     report.generated = settle_queue(store)
     return report

@@ -19,12 +19,18 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
+from dynotui.core.catalog import catalog_verdicts
 from dynotui.core.durable import write_json
-from dynotui.core.growth.log import LOCK, CrawlLog, History, crawl_dir, now, read_json
 from dynotui.core.errors import DatasetError, DynoError, StoreError
 from dynotui.core.growth.listing import SORTS, fetch_page, first_request
+from dynotui.core.growth.log import CrawlLog, History, LOCK, crawl_dir, now, read_json
 from dynotui.core.models import DatasetMeta, DatasetRef, Verdict
+from dynotui.core.sources import load_meta
+from dynotui.core.sources.assemble import card_features, config_names
+from dynotui.core.sources.card import Card, card_list
+from dynotui.core.sources.features import to_features
 from dynotui.core.sources.hubclient import RETRYABLE, status_of, with_retries
+from dynotui.core.store.layout import slug
 
 CONCURRENCY = 8
 RETRIES = 5  # per Hub call on 429/5xx/timeouts, waiting Retry-After or 0.5, 1, 2, 4, 8 s
@@ -75,10 +81,6 @@ def parse_since(text: str | None) -> str | None:
 
 def premeta(item: dict[str, Any]) -> DatasetMeta:
     """What the listing's card data tells about a dataset, without opening it."""
-    from dynotui.core.sources.assemble import card_features, config_names
-    from dynotui.core.sources.card import Card, card_list
-    from dynotui.core.sources.features import to_features
-
     data = item.get("cardData") or {}
     data = data if isinstance(data, dict) else {}
     card = Card(data=data)
@@ -99,8 +101,6 @@ def _errors(verdicts: list[Verdict]) -> list[str]:
 
 def examine(item: dict[str, Any], settings: Any, rows: int, retries: int = RETRIES) -> tuple[dict[str, Any], DatasetMeta | None]:
     """(log record, meta to save when queued). Runs in a worker thread; never raises."""
-    from dynotui.core.catalog import catalog_verdicts
-
     record: dict[str, Any] = {"t": "seen", "id": item["id"], "sha": item.get("sha"),
                               "fetched": False}
     deny, allow = settings.license_deny, settings.license_allow
@@ -112,7 +112,6 @@ def examine(item: dict[str, Any], settings: Any, rows: int, retries: int = RETRI
         record.update(outcome="skipped", reasons=_errors(verdicts),
                       verdicts=[v.to_dict() for v in verdicts])
         return record, None
-    from dynotui.core.sources import load_meta
 
     ref = DatasetRef("hub", item["id"], revision=item.get("sha"))
     record["fetched"] = True
@@ -158,8 +157,6 @@ def _trim(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _state_path(workspace: Path, query: dict[str, Any]) -> Path:
-    from dynotui.core.store.layout import slug
-
     return crawl_dir(workspace) / f"cursor-{slug(json.dumps(query, sort_keys=True), 40)}.json"
 
 
@@ -303,8 +300,6 @@ class _Run:
         return stop or "page"
 
     def dry(self, item: dict[str, Any]) -> None:
-        from dynotui.core.catalog import catalog_verdicts
-
         errors = _errors(catalog_verdicts(premeta(item), self.settings.license_deny,
                                           self.settings.license_allow))
         if errors:

@@ -8,6 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from dynotui.core.generation.prompts import PROMPT_VERSION, VARIANTS, default_variants, skip_reason
+from dynotui.core.generation.run import generate, revision_of
+from dynotui.core.growth.log import CrawlLog, History, history, now
 from dynotui.core.models import DatasetMeta
 
 
@@ -15,9 +18,6 @@ def variants_done(meta: DatasetMeta, done_keys: set[str] | list[str],
                   variants: tuple[str, ...] | None = None) -> bool:
     """Every variant (default: the two Dynosaur prompts, as the batch API sends them) that
     can be asked for this dataset has a generation record."""
-    from dynotui.core.generation.run import revision_of
-    from dynotui.core.generation.prompts import PROMPT_VERSION, VARIANTS, skip_reason
-
     for variant in variants or VARIANTS:
         if skip_reason(meta, variant):
             continue
@@ -27,11 +27,21 @@ def variants_done(meta: DatasetMeta, done_keys: set[str] | list[str],
     return True
 
 
+def queued_metas(store: Any) -> tuple[list[DatasetMeta], list[str]]:
+    """Metadata of the crawl queue's datasets (keys without stored metadata listed apart)."""
+    metas, missing = [], []
+    for item in history(store.workspace).queue():
+        meta = store.load_meta(item.key)
+        if meta is None:
+            missing.append(item.key)
+        else:
+            metas.append(meta)
+    return metas, missing
+
+
 def settle_queue(store: Any, variants: tuple[str, ...] | None = None) -> int:
     """Mark queued datasets whose generation is complete (for `variants`, default the
     Dynosaur two); returns how many were marked."""
-    from dynotui.core.growth.log import CrawlLog, History, now
-
     log = CrawlLog(store.workspace)
     try:
         queue = History(log.read()).queue()
@@ -65,19 +75,18 @@ class QueuedReport:
 
 def generate_queued(store: Any, settings: Any, concurrency: int | None = None,
                     on_progress: Callable[..., Any] | None = None, cancel: Any = None,
-                    client: Any = None, **kwargs: Any) -> QueuedReport:
-    """Live generation for every queued dataset, then settle the queue."""
-    from dynotui.core.generation.prompts import default_variants
-    from dynotui.core.generation.run import generate
-    from dynotui.core.growth.batch import queued_metas
-
+                    client: Any = None, refs: list | None = None, **kwargs: Any) -> QueuedReport:
+    """Live generation for every queued dataset, then settle the queue. `refs`: datasets named
+    beside the queue (`generate --queued NAME...`), generated in the same run; given (even
+    empty), the run happens with an empty queue too, so the caller always gets a report."""
     metas, missing = queued_metas(store)
     report = QueuedReport(queued=len(metas) + len(missing), missing=missing)
     if concurrency:
         settings.llm.concurrency = concurrency
-    if metas:
-        report.generation = generate(metas, store, settings, on_progress=on_progress,
-                                     cancel=cancel, client=client, **kwargs)
+    if metas or refs is not None:
+        report.generation = generate([*(refs or []), *metas], store, settings,
+                                     on_progress=on_progress, cancel=cancel, client=client,
+                                     **kwargs)
     report.settled = settle_queue(store, tuple(kwargs.get("variants") or
                                               default_variants(settings)))
     return report

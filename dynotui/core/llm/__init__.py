@@ -10,8 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Protocol
 
-from dynotui.core.llm.answer import MODES, Answer, LLMUnavailable
+from dynotui.core.llm.answer import Answer, LLMUnavailable, MODES
 from dynotui.core.llm.cost import cost_usd, price_of
+from dynotui.core.llm.embedded import embedded_client
+from dynotui.core.llm.openai_compat import OpenAICompatClient
 
 __all__ = ["MODES", "Answer", "LLMClient", "LLMUnavailable", "cost_usd", "make_client", "price_of"]
 
@@ -31,11 +33,8 @@ class LLMClient(Protocol):
 
 def make_client(llm, workspace: str | Path | None = None) -> LLMClient:
     """The configured client; `workspace` (optional) remembers each server's output mode."""
-    from dynotui.core.llm.openai_compat import OpenAICompatClient
-
     modes_file = Path(workspace) / "llm_modes.json" if workspace else None
     if llm.base_url:
         return OpenAICompatClient(llm, modes_file=modes_file)
-    from dynotui.core.llm.embedded import embedded_client
 
     return embedded_client(llm, modes_file=modes_file)

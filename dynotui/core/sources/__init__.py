@@ -9,8 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterator
 
+from dynotui.core.catalog import catalog_verdicts
 from dynotui.core.errors import DatasetError
-from dynotui.core.models import DatasetEntry, DatasetMeta, DatasetRef
+from dynotui.core.models import DatasetEntry, DatasetMeta, DatasetRef, Feature
+from dynotui.core.sources import hub, local, samples
+from dynotui.core.sources.hub import list_hub
+from dynotui.core.sources.local import entry, list_local, matches
 from dynotui.core.sources.refs import FORMS, parse_ref
 from dynotui.core.sources.samples import SAMPLES_DIR, sample_names
 
@@ -23,8 +27,6 @@ def load_meta(ref: DatasetRef, rows: int = 100, settings: Any = None) -> Dataset
     if rows < 0:
         raise DatasetError(f"Row count must be 0 or more, not {rows}.")
     if ref.source == "sample":
-        from dynotui.core.sources import local, samples
-
         where = samples.as_local(ref)
         try:
             meta = local.load_meta(where, rows, settings, name=ref.name)
@@ -33,12 +35,8 @@ def load_meta(ref: DatasetRef, rows: int = 100, settings: Any = None) -> Dataset
         meta.ref = DatasetRef("sample", ref.name, meta.ref.config, ref.split, None)
         return meta
     if ref.source == "local":
-        from dynotui.core.sources import local
-
         return local.load_meta(ref, rows, settings)
     if ref.source == "hub":
-        from dynotui.core.sources import hub
-
         return hub.load_meta(ref, rows, settings)
     raise DatasetError(f"Unknown dataset source '{ref.source}'.", f"Use one of: {FORMS}.")
 
@@ -47,16 +45,10 @@ def iter_rows(ref: DatasetRef, split: str | None = None, limit: int | None = Non
               ) -> Iterator[dict[str, Any]]:
     """Streamed rows with ClassLabel values as names and full (uncut) values."""
     if ref.source == "sample":
-        from dynotui.core.sources import local, samples
-
         return local.iter_rows(samples.as_local(ref), split, limit)
     if ref.source == "local":
-        from dynotui.core.sources import local
-
         return local.iter_rows(ref, split, limit)
     if ref.source == "hub":
-        from dynotui.core.sources import hub
-
         return hub.iter_rows(ref, split, limit)
     raise DatasetError(f"Unknown dataset source '{ref.source}'.", f"Use one of: {FORMS}.")
 
@@ -69,12 +61,8 @@ def list_datasets(source: str = "sample", path: str | Path | None = None,
     if limit < 0 or offset < 0:
         raise DatasetError("--limit and offset must be 0 or more.")
     if source == "hub":
-        from dynotui.core.sources.hub import list_hub
-
         entries = list_hub(search, limit, offset, sort, filters)
     elif source in ("sample", "local"):
-        from dynotui.core.sources.local import entry, list_local, matches
-
         if source == "sample":
             entries = [e for e in (entry(SAMPLES_DIR / n, "sample", n) for n in sample_names())
                        if matches(e, search, filters)][offset:offset + limit]
@@ -89,9 +77,6 @@ def list_datasets(source: str = "sample", path: str | Path | None = None,
 
 def entry_verdicts(item: DatasetEntry, settings: Any = None):
     """Catalog verdicts from a listing line (fields unknown until opened give a warning)."""
-    from dynotui.core.catalog import catalog_verdicts
-    from dynotui.core.models import Feature
-
     meta = DatasetMeta(ref=item.ref, name=item.name, license=item.license,
                        languages=item.languages, task_categories=item.task_categories,
                        features=[Feature(f, "unknown") for f in item.fields])

@@ -5,11 +5,12 @@ from __future__ import annotations
 import itertools
 from typing import Any, Iterable, Iterator
 
+from dynotui.core.catalog import catalog_verdicts
 from dynotui.core.errors import DatasetError
 from dynotui.core.models import DatasetMeta, DatasetRef, Verdict
 from dynotui.core.sources.card import Card, card_configs, card_infos, card_list
-from dynotui.core.text import one_line
 from dynotui.core.sources.features import convert_row, display_row, media_off, to_features
+from dynotui.core.text import one_line
 
 
 def light_datasets() -> None:
@@ -116,8 +117,6 @@ def build_meta(ref: DatasetRef, name: str, card: Card | None, features: Any,
                revision: str | None = None, extra_verdicts: list[Verdict] | None = None,
                ) -> DatasetMeta:
     """The DatasetMeta with display rows (names for labels, big cells cut) and catalog verdicts."""
-    from dynotui.core.catalog import catalog_verdicts
-
     data = card.data if card else {}
     truncated: list[str] = []
     rows = {split: [display_row(r, features, f"{split}/{i}", truncated)

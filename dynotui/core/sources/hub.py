@@ -5,15 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterator
 
+from dynotui.core.catalog import catalog_verdicts
 from dynotui.core.errors import DatasetError
 from dynotui.core.models import DatasetEntry, DatasetMeta, DatasetRef
 from dynotui.core.sources.assemble import (build_meta, card_features, card_split_sizes,
-                                           choose_splits, config_names, light_datasets,
-                                           pick_config, pick_split, stream_rows,
-                                           resolve_streamed, take)
+                                           choose_splits, config_names, light_datasets, pick_config,
+                                           pick_split, resolve_streamed, stream_rows, take)
 from dynotui.core.sources.card import Card, parse_card
-from dynotui.core.sources.hubclient import (api, datasets_cache, endpoint, get, hub_cache,
-                                            sync_env, timeout, token, translate)
+from dynotui.core.sources.hubclient import (api, datasets_cache, endpoint, get, hub_cache, sync_env,
+                                            timeout, token, translate)
 
 SORTS = {"downloads": "downloads", "likes": "likes", "trending": "trending_score",
          "trending_score": "trending_score", "last_modified": "last_modified",
@@ -160,8 +160,6 @@ def load_meta(ref: DatasetRef, rows: int = 100, settings: Any = None) -> Dataset
     gaps = [a for a in ("license", "languages", "task_categories")
             if not getattr(meta, a) and getattr(listed, a)]
     if gaps:
-        from dynotui.core.catalog import catalog_verdicts
-
         for attr in gaps:
             setattr(meta, attr, getattr(listed, attr))
         extra = [v for v in meta.verdicts if v.rule not in ("license", "english", "fields", "media")]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from dynotui.core.errors import DatasetError
 from dynotui.core.models import DatasetRef
+from dynotui.core.sources.samples import sample_names
 from dynotui.core.text import escape
 
 FORMS = ("sample:NAME (a bundled sample), local:PATH or an existing path (a folder or a "
@@ -52,8 +53,6 @@ def _local(text: str, path: str, config, split) -> DatasetRef:
 
 def parse_ref(text: str, config: str | None = None, split: str | None = None) -> DatasetRef:
     """Turn what the user typed into a DatasetRef; unknown or ambiguous text raises DatasetError."""
-    from dynotui.core.sources.samples import sample_names
-
     raw = (text or "").strip()
     if not raw:
         raise _bad(text, "it is empty")

@@ -17,6 +17,7 @@ from dynotui.core.models import DatasetMeta, Decision, Proposal
 from dynotui.core.store.eventlog import KIND
 from dynotui.core.store.files import MARKER, dumps, file_error
 from dynotui.core.store.layout import LEGACY_V1, ROLL_EVENTS, SCHEMA, annotator_dir
+from dynotui.core.store.proposals import DatasetFiles
 
 if TYPE_CHECKING:
     from dynotui.core.store.workspace import Store
@@ -55,8 +56,6 @@ def _write_events(store: Store, events: list[Decision]) -> None:
 
 def from_v1(store: Store) -> None:
     """Split a schema 1 `store.json` into the schema 2 layout; keep the old file as a backup."""
-    from dynotui.core.store.proposals import DatasetFiles
-
     data = _read_v1(store)
     try:
         props = [Proposal.from_dict(d) for d in data.get("proposals", {}).values()]

@@ -19,6 +19,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 from tinydb import Query
 
+from dynotui.config import login_name
 from dynotui.core.durable import clean_temp_files, ensure_dir
 from dynotui.core.errors import StoreError
 from dynotui.core.models import DatasetMeta, Decision, Proposal, Task
@@ -52,8 +53,6 @@ class Store:
 
     def __init__(self, workspace: str | Path, annotator: str | None = None,
                  session: str | None = None, lock_timeout: float = 30.0) -> None:
-        from dynotui.config import login_name
-
         self.workspace = Path(workspace).expanduser()
         try:
             ensure_dir(self.workspace)
