@@ -7,6 +7,7 @@ import os
 import sys
 import threading
 import time
+from functools import partial
 from concurrent.futures import ThreadPoolExecutor
 from collections import Counter
 from typing import Any
@@ -16,7 +17,7 @@ from textual.worker import get_current_worker
 from textual.app import App
 from textual.binding import Binding
 
-from dynotui.tui import jobs, render
+from dynotui.tui import jobs, render, screens
 from dynotui.tui.commands import DynoCommands
 from dynotui.tui.messages import (GenerationDone, GenerationProgress, QueueLoaded, Saved,
                                   StoreOpened)
@@ -32,21 +33,10 @@ class _NoWaitExecutor(ThreadPoolExecutor):
         super().shutdown(wait=False, cancel_futures=True)
 
 
-def _screen(name: str):
-    """Screens are imported when first shown, keeping start-up small."""
-    def make():
-        import importlib
-
-        module = importlib.import_module(f"dynotui.tui.screens.{name}")
-        return getattr(module, f"{name.capitalize()}Screen")()
-    return make
-
-
 class DynoApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "dynotui"
     COMMANDS = App.COMMANDS | {DynoCommands}
-    MODES = {name: _screen(name) for name in ("browse", "review", "export", "stats")}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
         Binding("f2", "show('browse')", "browse", id="app.browse"),
@@ -67,7 +57,6 @@ class DynoApp(App[int]):
         self.start_mode = start
         self.started = time.monotonic()  # the session clock on the status line
         self.meta_cache: dict[str, Any] = {}
-        self.review = None  # the ReviewScreen once mounted
         self.queue = None  # ReviewQueue, loaded in a worker
         self.pending: Counter[str] = Counter()  # store writes not yet durable, by proposal
         self.overrides: dict[str, str] = {}  # statuses set in this session, newest last
@@ -75,12 +64,32 @@ class DynoApp(App[int]):
         self._queue_loaded_at = 0.0
         self._problems_told: set[str] = set()
         self.pending_dataset: str | None = None  # Browse asked to review it before the queue loaded
-        self.browse = None
         self.queue_filter: str | None = None  # "conflicts": Review shows only disagreements
         self.adjudicate = False  # --adjudicate: conflicts settled here carry that role
         self.writer: StoreWriter | None = None
         self.generation_cancel: threading.Event | None = None
         self.generation_state: GenerationProgress | None = None
+        self._made: dict[str, Any] = {}  # the screen of each mode, once the app made it
+        for name in screens.MODES:
+            self.add_mode(name, partial(self._make_screen, name))
+
+    def _make_screen(self, name: str):
+        self._made[name] = screen = screens.factory(name)()
+        return screen
+
+    def _mounted(self, name: str):
+        screen = self._made.get(name)
+        return screen if screen is not None and screen.is_mounted else None
+
+    @property
+    def review(self):
+        """The Review screen once mounted (else None)."""
+        return self._mounted("review")
+
+    @property
+    def browse(self):
+        """The Browse screen once mounted (else None)."""
+        return self._mounted("browse")
 
     # ---- start ---------------------------------------------------------------------------
     def on_load(self) -> None:
@@ -152,7 +161,7 @@ class DynoApp(App[int]):
         keymap = dict(self.settings.keymap or {})
         if not keymap:
             return
-        from dynotui.tui.keys import binding_ids
+        from dynotui.tui.keys import binding_ids  # imports every screen: only for a keymap
 
         unknown = sorted(set(keymap) - binding_ids())
         if unknown:

@@ -19,7 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from dynotui.tui import render
-from dynotui.tui.messages import GenerationDone, GenerationProgress
+from dynotui.tui.messages import CrawlShown, GenerationDone, GenerationProgress
 
 DEFAULT_LIMIT = 100
 
@@ -204,18 +204,11 @@ class CrawlRunner(Widget):
                     severity="error" if bad else "information", timeout=15 if bad else 10)
 
     def _show(self, state: CrawlState | None) -> None:
-        from dynotui.tui.screens.browse import bar
-
-        screen = self.screen
-        box = screen.query_one("#generation")
+        """Tell Browse (this runner's screen) what its progress line should show."""
         if state is None:
-            box.display = self.app.generation_state is not None
-            if box.display:
-                screen.show_generation(self.app.generation_state)
-            return
-        box.display = True
-        screen.query_one("#gen-bar", Static).update(bar(state.seen, state.limit, 30))
-        screen.query_one("#gen-label", Static).update(progress_label(state))
+            self.post_message(CrawlShown())
+        else:
+            self.post_message(CrawlShown(state.seen, state.limit, progress_label(state)))
 
     def stop(self) -> bool:
         if self.cancel is None:

@@ -52,3 +52,11 @@ class StoreOpened(Message):
     def __init__(self, store: Any, error: str = "") -> None:
         super().__init__()
         self.store, self.error = store, error
+
+
+class CrawlShown(Message):
+    """A running crawl's progress for Browse's progress line; label None: the crawl ended."""
+
+    def __init__(self, seen: int = 0, limit: int = 0, label: Any = None) -> None:
+        super().__init__()
+        self.seen, self.limit, self.label = seen, limit, label

@@ -16,9 +16,10 @@ from dynotui.core.models import DatasetEntry
 from dynotui.tui import render
 from dynotui.tui.widgets.footer import KeyFooter
 from dynotui.tui.widgets import steady_cursors
-from dynotui.tui.messages import GenerationProgress, MetaLoaded
+from dynotui.tui.messages import CrawlShown, GenerationProgress, MetaLoaded
 from dynotui.tui.widgets.dataset_detail import entry_text, meta_text
 from dynotui.tui.widgets.dataset_table import DatasetTable
+from dynotui.tui.widgets.progress_line import ProgressLine
 from dynotui.tui.widgets.status import StatusLine
 
 SOURCES = [("samples", "sample"), ("local folder", "local"), ("Hub", "hub")]
@@ -62,12 +63,6 @@ def whole_listing(fetch):
     return paged
 
 
-def bar(done: int, total: int, width: int) -> Text:
-    """A one-line progress bar as text (no widget, no animation)."""
-    filled = round(width * done / total) if total else 0
-    return Text.assemble(("━" * filled, "bold green"), ("━" * (width - filled), "dim"))
-
-
 class BrowseScreen(Screen):
     BINDINGS = [
         Binding("g", "generate", "generate", id="browse.generate"),
@@ -84,6 +79,8 @@ class BrowseScreen(Screen):
         self._detail_timer = None
         self._search_timer = None
         self.source = "sample"
+        self._generation: GenerationProgress | None = None  # what the progress line shows
+        self._crawl: CrawlShown | None = None  # a running crawl (shown before a generation)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="browse-top"):
@@ -95,9 +92,7 @@ class BrowseScreen(Screen):
             yield DatasetTable(id="datasets")
             with VerticalScroll(id="detail-pane", can_focus=False):
                 yield Static(id="detail")
-        with Horizontal(id="generation"):
-            yield Static(id="gen-bar")
-            yield Static(id="gen-label")
+        yield ProgressLine(id="generation")
         yield Static(id="list-status")
         yield StatusLine(id="browse-status")
         yield KeyFooter()
@@ -107,13 +102,12 @@ class BrowseScreen(Screen):
         return source if source in ("sample", "local", "hub") else "local"
 
     def on_mount(self) -> None:
-        self.app.browse = self
         steady_cursors(self)
         path = self.query_one("#path", Input)
         if self.app.source not in ("sample", "local", "hub"):
             path.value = self.app.source
         self.set_source(self._initial_source())
-        self.query_one("#generation").display = self.app.generation_state is not None
+        self.show_generation(self.app.generation_state)
         # After the first frame: the listing thread would otherwise compete with it for the GIL.
         self.call_after_refresh(self.refresh_list)
         self.refresh_progress()
@@ -211,8 +205,8 @@ class BrowseScreen(Screen):
         self._load_meta(entry)
 
     def _proposals_line(self, dataset: str) -> str:
-        review = self.app.review
-        tally = review.queue.datasets.get(dataset) if review and review.queue else None
+        queue = self.app.queue
+        tally = queue.datasets.get(dataset) if queue else None
         return f"{tally.total} ({tally.left} undecided)" if tally else ""
 
     @work(thread=True, exclusive=True, group="browse-meta", exit_on_error=False)
@@ -288,12 +282,25 @@ class BrowseScreen(Screen):
             self.query_one(DatasetTable).focus()
 
     def show_generation(self, state: GenerationProgress | None) -> None:
-        box = self.query_one("#generation")
-        box.display = state is not None
-        if state is None:
-            return
-        self.query_one("#gen-bar", Static).update(bar(state.done, state.total, 30))
-        label = Text(f" {state.done}/{state.total} calls · {state.tokens:,} tokens · "
-                     f"${state.cost:.4f} · Esc cancels ", no_wrap=True)
-        label.append_text(render.line(state.label, style="dim", limit=40))
-        self.query_one("#gen-label", Static).update(label)
+        """The app's generation state (shown unless a crawl is running)."""
+        self._generation = state
+        self._show_progress()
+
+    @on(CrawlShown)
+    def _crawl_shown(self, message: CrawlShown) -> None:
+        message.stop()
+        self._crawl = message if message.label is not None else None
+        self._show_progress()
+
+    def _show_progress(self) -> None:
+        line = self.query_one(ProgressLine)
+        crawl, state = self._crawl, self._generation
+        if crawl is not None:
+            line.show(crawl.seen, crawl.limit, crawl.label)
+        elif state is not None:
+            label = Text(f" {state.done}/{state.total} calls · {state.tokens:,} tokens · "
+                         f"${state.cost:.4f} · Esc cancels ", no_wrap=True)
+            label.append_text(render.line(state.label, style="dim", limit=40))
+            line.show(state.done, state.total, label)
+        else:
+            line.hide()

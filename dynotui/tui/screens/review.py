@@ -69,7 +69,6 @@ class ReviewScreen(Screen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.app.review = self
         if self.queue is None:
             self.reload()
         else:
