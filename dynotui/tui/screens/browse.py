@@ -8,7 +8,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
@@ -21,6 +21,7 @@ from dynotui.tui.widgets.dataset_detail import entry_text, meta_text
 from dynotui.tui.widgets.dataset_table import DatasetTable
 from dynotui.tui.widgets.progress_line import ProgressLine
 from dynotui.tui.widgets.status import StatusLine
+from dynotui.tui.widgets.text_pane import TextPane
 
 SOURCES = [("samples", "sample"), ("local folder", "local"), ("Hub", "hub")]
 FILTER_KEYS = {"license": "license", "lang": "language", "language": "language",
@@ -90,8 +91,7 @@ class BrowseScreen(Screen):
         yield Input(placeholder="local folder or file, Enter to list", id="path", compact=True)
         with Horizontal(id="browse-body"):
             yield DatasetTable(id="datasets")
-            with VerticalScroll(id="detail-pane", can_focus=False):
-                yield Static(id="detail")
+            yield TextPane(id="detail")
         yield ProgressLine(id="generation")
         yield Static(id="list-status")
         yield StatusLine(id="browse-status")
@@ -193,7 +193,7 @@ class BrowseScreen(Screen):
         self._detail_timer = None
         self.refresh_progress()
         entry = self.query_one(DatasetTable).current
-        detail = self.query_one("#detail", Static)
+        detail = self.query_one("#detail", TextPane)
         if entry is None:
             detail.update("")
             return
@@ -228,7 +228,7 @@ class BrowseScreen(Screen):
         entry = self.query_one(DatasetTable).current
         if entry is None or entry.ref.key != message.key:
             return
-        detail = self.query_one("#detail", Static)
+        detail = self.query_one("#detail", TextPane)
         if message.meta is None:
             detail.update(render.join(entry_text(entry, loading=False), "\n\n",
                                       ("Could not load this dataset: ", "red"),
