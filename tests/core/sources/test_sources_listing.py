@@ -74,7 +74,7 @@ def test_names_and_refs_of_a_mixed_folder(mixed):
 
 def test_first_page_of_10k_files_reads_no_card_beyond_the_page(tmp_path, monkeypatch):
     """Given 10k data files, when the first 50 are listed, then only 50 entries are built and
-    it takes well under the 0.3 s a usable list allows."""
+    it stays fast (the timing itself is bench/browse.py's: tests run on loaded machines)."""
     from dynotui.core.sources import local
 
     root = tmp_path / "many"
@@ -89,7 +89,7 @@ def test_first_page_of_10k_files_reads_no_card_beyond_the_page(tmp_path, monkeyp
     took = time.perf_counter() - start
     assert [e.name for e in page] == [f"set{i:05d}" for i in range(100, 150)]
     assert len(built) == 50
-    assert took < 0.3, took
+    assert took < 5, took  # the figure lives in bench/browse.py; this only catches a full scan
     built.clear()
     assert [e.name for e in list_datasets("local", path=root, search="set0999")] == \
         [f"set0999{i}" for i in range(10)]
