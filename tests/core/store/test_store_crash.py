@@ -100,7 +100,8 @@ def test_given_sigkill_at_random_moments_then_every_reported_write_survives(tmp_
     assert store.problems == []
     assert reported_events <= {e.id for e in store.events()}
     assert reported_props <= {p.id for p in store.proposals()}
-    assert killed_mid_work > KILLS * 0.8 and len(reported_events) > 200
+    # most kills land mid-work (on a loaded machine fewer do; the checks above are the point)
+    assert killed_mid_work > KILLS * 0.5 and len(reported_events) > 100
     assert not list(ws.rglob(".*.tmp-*"))  # temp files of killed writers cleaned up
     assert len(list((ws / "decisions").rglob("*.jsonl"))) < 20  # dead writers' files continued
 
@@ -110,12 +111,13 @@ def test_given_cli_decide_killed_then_printed_ids_are_decided(tmp_path):
     Store(ws).add_proposals(seed_props(3000, "sample:qa"))
     printed: set[str] = set()
     env = {**os.environ, "DYNOTUI_WORKSPACE": str(ws), "DYNOTUI_ANNOTATOR": "cli"}
-    for delay in (0.6, 0.9, 1.2):
+    for delay in (0.0, 0.1, 0.3):  # after its first printed id, whatever the start-up took
         proc = subprocess.Popen([sys.executable, "-m", "dynotui", "decide", "accept",
                                  "--status", "undecided"], stdout=subprocess.PIPE, env=env)
+        first = proc.stdout.readline()
         time.sleep(delay)
         proc.kill()
-        out = proc.communicate()[0].decode()
+        out = first.decode() + proc.communicate()[0].decode()
         printed.update(line.split("\t")[0] for line in out.split("\n")[:-1])
     store = Store(ws, annotator="cli")
     accepted = {p.id for p in store.accepted(annotator="cli")}
