@@ -368,7 +368,7 @@ class ReviewScreen(Screen):
         p = self.current
         if p is None:
             return
-        self.app.start_generation([jobs.ref_for(p.dataset, p.config)], regenerate=True)
+        self.app.start_generation([jobs.ref_for(p.dataset, p.config, p.revision)], regenerate=True)
 
     # ---- decisions made elsewhere (other windows, other annotators) -----------------------
     @on(Elsewhere)
