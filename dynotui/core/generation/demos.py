@@ -123,3 +123,7 @@ UNAWARE: list[dict[str, Any]] = [
 ]
 
 DEMOS: dict[str, list[dict[str, Any]]] = {"aware": AWARE, "unaware": UNAWARE}
+
+# The schema variant's wording demonstration (a proposal must not copy it either).
+SCHEMA_DEMO_TASK = "Label each recipe with its cuisine."
+SCHEMA_DEMO_ANSWER = "Say which cuisine the recipe belongs to."

@@ -11,7 +11,9 @@ import json
 import re
 from typing import Any
 
-from dynotui.core.generation.demos import DEMOS
+from dynotui.core.generation.demos import DEMOS, SCHEMA_DEMO_ANSWER, SCHEMA_DEMO_TASK
+from dynotui.core.generation.feedback import prompt_note
+from dynotui.core.generation.skeletons import derive, unused_fields
 from dynotui.core.models import DatasetMeta, Feature
 
 VARIANTS = ("aware", "unaware")  # the Dynosaur prompts (the batch API sends these)
@@ -138,8 +140,6 @@ def skip_reason(meta: DatasetMeta, variant: str) -> str:
     if variant not in ALL_VARIANTS:
         return f"unknown prompt variant '{variant}' (use aware, unaware or schema)"
     if variant == "schema":
-        from dynotui.core.generation.skeletons import derive, unused_fields
-
         if derive(meta):
             return ""
         unused = ", ".join(f"{k} ({v})" for k, v in list(unused_fields(meta).items())[:4])
@@ -164,8 +164,6 @@ def build_prompt(meta: DatasetMeta, variant: str, rejected: list[dict] | None = 
                          "content": json.dumps({"tasks": demo["tasks"]}, ensure_ascii=False)})
     user = render_user(metadata_block(meta, variant))
     if rejected:
-        from dynotui.core.generation.feedback import prompt_note
-
         user += prompt_note(rejected)
     messages.append({"role": "user", "content": user})
     return messages
@@ -173,10 +171,8 @@ def build_prompt(meta: DatasetMeta, variant: str, rejected: list[dict] | None = 
 
 def demo_instructions() -> list[str]:
     """Every demonstration instruction of every variant (a proposal must not copy one)."""
-    from dynotui.core.generation.schema import DEMO_ANSWER, DEMO_TASK
-
     return [t["instruction"] for demos in DEMOS.values() for d in demos for t in d["tasks"]] + [
-        DEMO_TASK, DEMO_ANSWER]
+        SCHEMA_DEMO_TASK, SCHEMA_DEMO_ANSWER]
 
 
 def response_schema(field_names: list[str]) -> dict[str, Any]:

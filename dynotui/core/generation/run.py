@@ -19,16 +19,17 @@ from dynotui.core.generation.feedback import fingerprint, rejections
 from dynotui.core.generation.prompts import (ALL_VARIANTS, PROMPT_VERSION, build_prompt,
                                              default_variants, estimate_tokens, prompt_fields,
                                              response_schema, skip_reason)
+from dynotui.core.generation.records import build_proposals, shown_split  # noqa: F401 (API)
 from dynotui.core.generation.report import (CallResult, DatasetReport, Estimate, GenerationReport,
                                             Progress)
 from dynotui.core.generation.schema import estimate_calls, schema_proposals
-from dynotui.core.generation.validate import Checked, check_answer
+from dynotui.core.generation.validate import check_answer
 from dynotui.core.generation.writer import BatchWriter
 from dynotui.core.llm import make_client
 from dynotui.core.llm.answer import LLMUnavailable
 from dynotui.core.llm.cost import cost_usd
 from dynotui.core.llm.embedded import EMBEDDED_MODEL
-from dynotui.core.models import DatasetMeta, DatasetRef, Proposal, Verdict, content_hash
+from dynotui.core.models import DatasetMeta, DatasetRef, Proposal
 from dynotui.core.sources import load_meta, parse_ref
 
 EST_TOKENS_OUT = 160  # a typical three-task answer, for dry-run estimates
@@ -41,14 +42,6 @@ def revision_of(meta: DatasetMeta) -> str:
     shown = [meta.summary, [(f.name, f.type, f.label_names) for f in meta.features],
              meta.sample_rows(2)]
     return "fp-" + hashlib.sha256(json.dumps(shown, default=str).encode()).hexdigest()[:12]
-
-
-def shown_split(meta: DatasetMeta) -> str | None:
-    """The split whose rows the prompt showed (as DatasetMeta.sample_rows picks it)."""
-    for split in ("train", "validation", *meta.rows):
-        if meta.rows.get(split):
-            return split
-    return meta.ref.split
 
 
 def cache_key(meta: DatasetMeta, variant: str, model: str, feedback: str = "") -> str:
@@ -71,41 +64,6 @@ def _is_set(cancel: Any) -> bool:
     if cancel is None:
         return False
     return bool(cancel()) if callable(cancel) and not hasattr(cancel, "is_set") else cancel.is_set()
-
-
-def _record_id(meta: DatasetMeta, checked: Checked, salt: list[Any], taken: set[str]) -> str:
-    """The task's content hash; empty tasks and ids already taken (duplicates) get a salted id
-    so that the record is kept beside the original."""
-    base = content_hash(meta.ref.id, meta.ref.config, meta.revision, checked.task)
-    if checked.task.instruction and base not in taken:
-        return base
-    return base[:8] + "-" + hashlib.sha256(json.dumps(salt, default=str).encode()).hexdigest()[:8]
-
-
-def build_proposals(meta: DatasetMeta, variant: str, answer, checked: list[Checked],
-                    temperature: float, cost: float, started: float,
-                    taken: set[str] | None = None, cut_matters: bool = True) -> list[Proposal]:
-    """One Proposal per checked item; `taken` (ids in the workspace) grows with the new ids."""
-    taken = taken if taken is not None else set()
-    n = max(1, len(checked))
-    props = []
-    for i, item in enumerate(checked):
-        verdicts = list(item.verdicts)
-        if answer.finish_reason == "length" and cut_matters:
-            verdicts.append(Verdict("truncated_answer", False,
-                                    "the answer was cut off at max_tokens", "warning"))
-        salt = [variant, answer.model, PROMPT_VERSION[variant], answer.text, i]
-        prop = Proposal(
-            dataset=meta.ref.id, task=item.task, config=meta.ref.config, split=shown_split(meta),
-            revision=meta.revision, variant=variant, prompt_version=PROMPT_VERSION[variant],
-            model=answer.model, temperature=temperature, source="llm", verdicts=verdicts,
-            raw_answer=answer.text, tokens_in=answer.tokens_in // n + (answer.tokens_in % n if i == 0 else 0),
-            tokens_out=answer.tokens_out // n + (answer.tokens_out % n if i == 0 else 0),
-            cost_usd=cost / n, seconds=answer.seconds, created=started,
-            id=_record_id(meta, item, salt, taken))
-        taken.add(prop.id)
-        props.append(prop)
-    return props
 
 
 # Answers paid for whose proposals could not be written (a full disk, a read-only workspace),

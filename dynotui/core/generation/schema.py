@@ -17,13 +17,17 @@ from dynotui.core.generation.checks import (action_mismatch, actions, is_demo_co
                                             words)
 from dynotui.core.generation.fieldkinds import field_info
 from dynotui.core.generation.skeletons import Skeleton, derive
-from dynotui.core.models import DatasetMeta
+from dynotui.core.generation.demos import SCHEMA_DEMO_ANSWER, SCHEMA_DEMO_TASK
+from dynotui.core.generation.prompts import PROMPT_VERSION, estimate_tokens
+from dynotui.core.generation.records import build_proposals
+from dynotui.core.generation.validate import validate_tasks
+from dynotui.core.llm.cost import cost_usd
+from dynotui.core.models import DatasetMeta, Verdict
 
 MAX_TOKENS = 32  # a 20-word sentence; a longer answer is cut and not used
 MIN_WORDS, MAX_WORDS = 3, 30
 SYSTEM = "You rewrite instructions. Keep the meaning, change the words. One sentence."
-DEMO_TASK = "Label each recipe with its cuisine."
-DEMO_ANSWER = "Say which cuisine the recipe belongs to."
+DEMO_TASK, DEMO_ANSWER = SCHEMA_DEMO_TASK, SCHEMA_DEMO_ANSWER
 # first words of an answer that is no instruction ("The sentiment is positive.", "I'm ready")
 _NOT_IMPERATIVE = set("the a an this that these those i i'm im i'll ill here here's heres it "
                       "it's its there we you your my our sure okay ok yes no question task "
@@ -170,8 +174,6 @@ def skeletons(meta: DatasetMeta, rejected: list[dict] | None = None) -> list[Ske
 
 def estimate_calls(meta: DatasetMeta) -> tuple[int, int, int]:
     """(calls, input tokens, output tokens) of a schema generation, for dry runs."""
-    from dynotui.core.generation.prompts import estimate_tokens
-
     found = skeletons(meta)
     return (len(found), sum(estimate_tokens(messages(s)) for s in found),
             len(found) * MAX_TOKENS // 2)
@@ -217,12 +219,6 @@ async def schema_proposals(client: Any, meta: DatasetMeta, rejected: list[dict],
                            ) -> tuple[list[Any], dict[str, Any]]:
     """The proposals of one schema generation (validated like any answer; a template stand-in
     carries the note `template_instruction`) and its generation record."""
-    from dynotui.core.generation.prompts import PROMPT_VERSION
-    from dynotui.core.generation.run import build_proposals
-    from dynotui.core.generation.validate import validate_tasks
-    from dynotui.core.llm.cost import cost_usd
-    from dynotui.core.models import Verdict
-
     started = time.time()
     phrased = await phrase_all(client, meta, rejected)
     checked = validate_tasks([p.skeleton.item(p.instruction) for p in phrased], meta, existing)
