@@ -7,7 +7,6 @@ events). Every file is small, so every write is cheap; see layout.py and DESIGN.
 
 from __future__ import annotations
 
-import functools
 import os
 import secrets
 import threading
@@ -16,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
+from filelock import FileLock
 from tinydb import Query
 
 from dynotui.config import login_name
@@ -27,21 +26,12 @@ from dynotui.core.store import migrate
 from dynotui.core.store.decisions import DecisionFiles
 from dynotui.core.store.files import AtomicStorage, flush_deferred
 from dynotui.core.store.layout import DATASETS, DECISIONS, INDEX, LOCK, SCHEMA
+from dynotui.core.store.locking import Locked, serial
 from dynotui.core.store.proposals import DatasetFiles, table
 from dynotui.core.store.summary import SummaryCache
 from dynotui.core.store.state import ALL, POLICIES, STATUS_OF, STATUSES
 
 DECIDE_ACTIONS = ("accept", "reject", "skip", "flag", "unflag")
-
-
-def serial(method):
-    """Run the method under the store's in-process lock (the TUI reads in workers while a
-    thread writes); the lock is re-entrant, so serial methods may call each other."""
-    @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):
-        with self._mutex:
-            return method(self, *args, **kwargs)
-    return wrapper
 
 
 def default_session() -> str:
@@ -75,7 +65,7 @@ class Store:
     # -- lifecycle ------------------------------------------------------------------------
     def locked(self):
         """The workspace lock, shared by processes, around every read-modify-write."""
-        return _Locked(self._lock, self.workspace, self._index)
+        return Locked(self._lock, self.workspace, self._index)
 
     def _open_index(self) -> None:
         path = self.workspace / INDEX
@@ -417,29 +407,6 @@ class Store:
         ledger = self._decisions.ledger
         return [p for p in self.live_proposals() if p.id in ledger.by_pid
                 and ledger.accepted(p.id, policy, annotator)]
-
-
-class _Locked:
-    """FileLock with a StoreError naming the lock when another process holds it too long."""
-
-    def __init__(self, lock: FileLock, workspace: Path, index: AtomicStorage) -> None:
-        self.lock, self.workspace, self.index = lock, workspace, index
-
-    def __enter__(self) -> None:
-        try:
-            self.lock.acquire()
-        except Timeout as exc:
-            raise StoreError(f"The workspace {self.workspace} is locked by another dynotui "
-                             "process.", f"Wait for it to finish; the lock is "
-                             f"{self.workspace / LOCK}.") from exc
-        except OSError as exc:
-            raise StoreError(f"Cannot lock the workspace {self.workspace}: {exc.strerror}.",
-                             "Check that the folder is writable, or choose another "
-                             "--workspace.") from exc
-        self.index.invalidate()  # read what the last holder wrote, not a cached copy
-
-    def __exit__(self, *exc: Any) -> None:
-        self.lock.release()
 
 
 __all__ = ["Store", "STATUSES", "POLICIES", "ALL", "DECIDE_ACTIONS"]
