@@ -21,6 +21,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -176,7 +177,7 @@ def main() -> None:
     ap.add_argument("--format", default="jsonl")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--baseline-datasets", type=int, default=8)
-    ap.add_argument("--dir", default="/tmp/dynotui-bench-export")
+    ap.add_argument("--dir", default=str(Path(tempfile.gettempdir()) / "dynotui-bench-export"))
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:

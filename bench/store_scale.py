@@ -26,7 +26,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-RELEASE = Path(os.environ.get("DYNOSAUR_TASKS", "/work/shared/data/dynosaur-instructions-full.json"))
+sys.path.insert(0, str(ROOT / "tests" / "support"))
+from shareddata import release_file  # noqa: E402
+
+RELEASE = Path(os.environ.get("DYNOSAUR_TASKS") or release_file())
 
 
 def task_list(n: int) -> list[dict]:

@@ -27,3 +27,16 @@ def meta_with(features: list[Feature], rows: list[dict], summary: str = "Some da
               name: str = "demo") -> DatasetMeta:
     return DatasetMeta(ref=DatasetRef("sample", name), name=name, summary=summary,
                        license=["mit"], features=features, rows={"train": rows})
+
+
+def llm_workspace(base_url: str, tmp_path, monkeypatch):
+    """(settings, Store) of a fresh workspace whose LLM is the loopback server at base_url."""
+    from dynotui.config import load_settings
+    from dynotui.core.store import Store
+
+    monkeypatch.setenv("OPENAI_BASE_URL", base_url)
+    monkeypatch.setenv("DYNOTUI_MODEL", "gpt-4o-mini")
+    monkeypatch.setenv("DYNOTUI_WORKSPACE", str(tmp_path / "ws"))
+    settings = load_settings()
+    settings.llm.retries = 1
+    return settings, Store(settings.workspace)

@@ -6,7 +6,7 @@ import json
 import threading
 
 import pytest
-from genmeta import reviews_meta
+from genmeta import reviews_meta, llm_workspace
 from llmserver import HOSTILE, LLMServer, Peak, fail, reply, truncated
 
 from dynotui.cli import main
@@ -34,12 +34,7 @@ def server():
 
 @pytest.fixture
 def ws(tmp_path, server, monkeypatch):
-    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
-    monkeypatch.setenv("DYNOTUI_MODEL", "gpt-4o-mini")
-    monkeypatch.setenv("DYNOTUI_WORKSPACE", str(tmp_path / "ws"))
-    settings = load_settings()
-    settings.llm.retries = 1
-    return settings, Store(settings.workspace)
+    return llm_workspace(server.base_url, tmp_path, monkeypatch)
 
 
 def test_proposals_are_stored_with_their_provenance(server, ws):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from genmeta import reviews_meta
+from genmeta import reviews_meta, llm_workspace
 from llmserver import LLMServer, reply
 from shapes import SHAPES
 
@@ -19,7 +19,6 @@ from dynotui.core.generation.run import cache_key, estimate, generate
 from dynotui.core.generation.schema import MAX_TOKENS, problem
 from dynotui.core.generation.skeletons import derive
 from dynotui.core.llm.openai_compat import forget_modes
-from dynotui.core.store import Store
 
 
 def polite(body: dict) -> str:
@@ -45,12 +44,7 @@ def server():
 
 @pytest.fixture
 def ws(tmp_path, server, monkeypatch):
-    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
-    monkeypatch.setenv("DYNOTUI_MODEL", "gpt-4o-mini")
-    monkeypatch.setenv("DYNOTUI_WORKSPACE", str(tmp_path / "ws"))
-    settings = load_settings()
-    settings.llm.retries = 1
-    return settings, Store(settings.workspace)
+    return llm_workspace(server.base_url, tmp_path, monkeypatch)
 
 
 def test_each_skeleton_is_worded_in_one_short_call(server, ws):
