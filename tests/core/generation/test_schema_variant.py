@@ -74,8 +74,12 @@ def test_each_skeleton_is_worded_in_one_short_call(server, ws):
 
 def test_a_wording_that_fails_the_checks_gives_way_to_the_template(server, ws):
     settings, store = ws
-    server.script(reply("The correct option is A."), reply("Read the recipe and tag it."))
     meta = SHAPES["nli"]()
+    nli_template = derive(meta)[0].template
+    # answered by what is asked, not by arrival order: the two datasets run concurrently
+    server.responder = lambda body: ("The correct option is A." if nli_template in
+                                     body["messages"][-1]["content"]
+                                     else "Read the recipe and tag it.")
     generate([meta, SHAPES["tokens_tags"]()], store, settings, variants=("schema",))
     by_output = {p.task.output_field: p for p in store.proposals()}
     nli, tags = by_output["label"], by_output["ner_tags"]
