@@ -100,6 +100,10 @@ def main() -> None:
     env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor",
            "XDG_CONFIG_HOME": tempfile.mkdtemp(prefix="dynotui-bench-cfg-")}
     env.pop("DYNOTUI_CONFIG", None)
+    # As an installed package runs: bytecode cached (the warm-up runs write it, outside the
+    # checkout). With PYTHONDONTWRITEBYTECODE set, every start would compile our modules.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="dynotui-bench-pyc-")
     runs: dict[str, list[tuple[float, float]]] = {"bare": [], "ready": [], "list": [],
                                                   "direct": []}
     cli = DYNOTUI.replace("{entry}", VIA_CLI)
@@ -107,6 +111,7 @@ def main() -> None:
              "list": cli.replace("{until_list}", "True"),
              "direct": DYNOTUI.replace("{entry}", VIA_RUN_APP).replace("{until_list}", "False")}
     codes = {k: v.replace("{workspace!r}", repr(workspace)) for k, v in codes.items()}
+    load_before = os.getloadavg()
     try:
         for code in codes.values():
             run_in_pty(code, env)  # warm the file cache once for each
@@ -115,11 +120,14 @@ def main() -> None:
                 runs[name].append(run_in_pty(code, env))
     finally:
         shutil.rmtree(workspace, ignore_errors=True)
+        shutil.rmtree(env["PYTHONPYCACHEPREFIX"], ignore_errors=True)
 
     def med(name: str, i: int) -> float:
         return statistics.median(r[i] for r in runs[name])
     bare, ready, filled = med("bare", 0), med("ready", 0), med("list", 0)
-    print(f"runs: {args.runs} each, whole processes in a 120x40 pty (medians)")
+    load = " ".join(f"{x:.2f}" for x in load_before)
+    print(f"runs: {args.runs} each, whole processes in a 120x40 pty (medians); "
+          f"load average {load} before, {os.getloadavg()[0]:.2f} after")
     print(f"{'':38}{'to screen':>10}{'to exit':>10}")
     print(f"{'baseline: bare Textual app':38}{bare * 1000:8.0f}ms{med('bare', 1) * 1000:8.0f}ms")
     print(f"{'dynotui: Browse on screen':38}{ready * 1000:8.0f}ms{med('ready', 1) * 1000:8.0f}ms"
@@ -129,8 +137,8 @@ def main() -> None:
     direct = med("direct", 0)
     print(f"{'dynotui: same, run_app without CLI parser':38}{direct * 1000:8.0f}ms"
           f"{med('direct', 1) * 1000:8.0f}ms   {direct / bare:.2f}x bare")
-    ok = ready <= 0.6 and ready <= 2 * bare
-    print(f"goal (Browse on screen) <= 600 ms and <= 2x bare: {'met' if ok else 'NOT met'}")
+    ok = ready <= 1.5 * bare and filled <= 1.5 * bare
+    print(f"goal: Browse on screen and the list filled <= 1.5x bare: {'met' if ok else 'NOT met'}")
 
 if __name__ == "__main__":
     main()

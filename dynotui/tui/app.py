@@ -10,6 +10,7 @@ import time
 from functools import partial
 from concurrent.futures import ThreadPoolExecutor
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from textual import on, work
@@ -23,6 +24,15 @@ from dynotui.tui.messages import (GenerationDone, GenerationProgress, QueueLoade
                                   StoreOpened)
 from dynotui.tui.themes import FALLBACK, load_themes
 from dynotui.tui.writer import StoreWriter
+
+
+@dataclass
+class ThemeProblem:
+    """A theme notice kept until the app can show it."""
+
+    text: str
+    title: str
+    timeout: float
 
 
 class _NoWaitExecutor(ThreadPoolExecutor):
@@ -72,9 +82,14 @@ class DynoApp(App[int]):
         self._made: dict[str, Any] = {}  # the screen of each mode, once the app made it
         for name in screens.MODES:
             self.add_mode(name, partial(self._make_screen, name))
+        self._theme_problems = self._set_first_theme()
 
     def _make_screen(self, name: str):
         self._made[name] = screen = screens.factory(name)()
+        # A new screen starts as "CSS out of date" (-1), and Textual then re-parses every rule
+        # twice while showing it; its styles are applied from the current rules on mount anyway.
+        # A theme change still in flight re-parses afterwards, for every screen.
+        screen._css_update_count = self._css_update_count
         return screen
 
     def _mounted(self, name: str):
@@ -97,7 +112,9 @@ class DynoApp(App[int]):
             _NoWaitExecutor(thread_name_prefix="dynotui-worker"))
 
     def on_mount(self) -> None:
-        self._load_themes()
+        for problem in self._theme_problems:
+            self.notify(render.message(problem.text), title=problem.title,
+                        severity="warning", markup=False, timeout=problem.timeout)
         self._apply_keymap()
         self.writer = StoreWriter(lambda job, result, error: self.post_message(
             Saved(job, result, error)))
@@ -137,25 +154,36 @@ class DynoApp(App[int]):
         self.settings.annotator = message.store.annotator
         self._begin()
 
-    def _load_themes(self) -> None:
+    def _set_first_theme(self) -> list[ThemeProblem]:
+        """Register the theme files and pick the configured theme before the app starts, so
+        the stylesheet is parsed once with its colours (setting `theme` once running makes
+        Textual re-parse every rule two or three times before the first frame). Returns
+        what to tell once the app is up."""
         loaded = load_themes()
         for theme in loaded.themes:
             self.register_theme(theme)
+        problems = []
         if loaded.failed:
             lines = [f"{path.name}: {why}" for path, why in loaded.failed]
-            self.notify(render.message("Theme files not loaded (fix or remove them):\n"
-                                       + "\n".join(lines)),
-                        title="Themes", severity="warning", markup=False, timeout=12)
+            problems.append(ThemeProblem("Theme files not loaded (fix or remove them):\n"
+                                         + "\n".join(lines), "Themes", 12))
         wanted = self.settings.theme
-        if wanted in self.available_themes:
-            self.theme = wanted
-        else:
+        if wanted not in self.available_themes:
             fallback = FALLBACK if FALLBACK in self.available_themes else "textual-dark"
             if wanted and wanted != FALLBACK:
-                self.notify(render.message(f"Unknown theme '{wanted}'; using {fallback}. "
-                                           f"Themes: {', '.join(sorted(self.available_themes))}"),
-                            severity="warning", markup=False, timeout=8)
-            self.theme = fallback
+                problems.append(ThemeProblem(
+                    f"Unknown theme '{wanted}'; using {fallback}. "
+                    f"Themes: {', '.join(sorted(self.available_themes))}", "", 8))
+            wanted = fallback
+        # What App._watch_theme does, without queueing a re-parse: nothing is parsed yet.
+        self.set_reactive(App.theme, wanted)
+        dark = self.current_theme.dark
+        self.set_class(True, f"-theme-{wanted}", update=False)
+        self.set_class(dark, "-dark-mode", update=False)
+        self.set_class(not dark, "-light-mode", update=False)
+        self._refresh_truecolor_filter(self.ansi_theme)
+        self.stylesheet.set_variables(self.get_css_variables())
+        return problems
 
     def _apply_keymap(self) -> None:
         keymap = dict(self.settings.keymap or {})
