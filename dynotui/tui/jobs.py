@@ -6,6 +6,7 @@ import threading
 from typing import Any, Callable
 
 from dynotui.core.models import DatasetMeta, DatasetRef
+from dynotui.core.store import changes
 from dynotui.tui.queue import ReviewQueue
 
 
@@ -40,6 +41,7 @@ def load_queue(store: Any, annotator: str, overlap: int = 0, conflicts: bool = F
     """The review queue; conflicts=True: only proposals annotators disagree on; overlap:
     leave out what that many others decided (dynotui.core.team)."""
     mark, _ = store.events_after(None)  # taken first: later events reach the watch again
+    files = changes.files_mark(store)  # and later proposals (tui/watch.py)
     proposals = store.live_proposals()  # the core decides which versions count
     statuses = store.statuses(annotator)
     team: dict = {}
@@ -61,7 +63,7 @@ def load_queue(store: Any, annotator: str, overlap: int = 0, conflicts: bool = F
     queue = ReviewQueue(proposals, statuses, store.flagged())
     queue.team = team
     queue.problems = [str(problem) for problem in store.problems]
-    queue.others, queue.mark = store.others(annotator), mark
+    queue.others, queue.mark, queue.files = store.others(annotator), mark, files
     return queue
 
 

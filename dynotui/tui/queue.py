@@ -53,7 +53,10 @@ class ReviewQueue:
         self.problems: list[str] = []  # unreadable store files (their proposals are missing)
         self.team: dict = {}  # conflicts queue: proposal id -> its core.team Conflict
         self.others: dict[str, dict[str, str]] = {}  # pid -> {other annotator: status}
+        self.mine_elsewhere: set[str] = set()  # my status here was set in another window
+        self._tags: dict[str, str] = {}  # pid -> the strip's "decided elsewhere" tag
         self.mark: tuple[int, int] | None = None  # the store's event position when loaded
+        self.files = None  # the dataset files when loaded (core.store.changes.FilesMark)
         self.pos = self.first_undecided()
 
     def _count(self, p: Proposal, status: str, sign: int) -> None:
@@ -146,6 +149,64 @@ class ReviewQueue:
         self.index = {q.id: i for i, q in enumerate(self.items)}
         if self.pos > at or self.pos >= len(self.items):
             self.pos = max(0, self.pos - 1) if self.items else -1
+
+    # -- decided elsewhere ---------------------------------------------------------------------
+    def tag(self, pid: str) -> str:
+        """Who else decided `pid`, for the queue strip: "bob", "bob+1", "you" (in another
+        window, this session), or "". Cached: the strip asks for it on every key press."""
+        tag = self._tags.get(pid)
+        if tag is None:
+            names = (["you"] if pid in self.mine_elsewhere else []) + \
+                sorted(self.others.get(pid) or ())
+            tag = (names[0] + (f"+{len(names) - 1}" if len(names) > 1 else "")) if names else ""
+            self._tags[pid] = tag
+        return tag
+
+    def set_others(self, pid: str, latest: dict[str, str]) -> None:
+        """Every other annotator's standing decision on `pid` (empty: none)."""
+        if latest:
+            self.others[pid] = latest
+        else:
+            self.others.pop(pid, None)
+        self._tags.pop(pid, None)
+
+    def decided_elsewhere(self, pid: str, mine: bool) -> None:
+        """My own status on `pid` was last set in another window (True) or here (False)."""
+        if mine != (pid in self.mine_elsewhere):
+            (self.mine_elsewhere.add if mine else self.mine_elsewhere.discard)(pid)
+            self._tags.pop(pid, None)
+
+    def insert_new(self, proposals: list[Proposal], statuses: dict[str, str]) -> list[Proposal]:
+        """Proposals another process added: each after the last one of its dataset (a new
+        dataset at the end), the current proposal staying current. Returns those added."""
+        groups: dict[str, list[Proposal]] = {}
+        for p in proposals:
+            if p.id not in self.index and statuses.get(p.id) != "edited":  # superseded: out
+                self.index[p.id] = -1  # taken: a proposal listed twice goes in once
+                groups.setdefault(p.dataset, []).append(p)
+        if not groups:
+            return []
+        last: dict[str, int] = {}
+        for i, q in enumerate(self.items):
+            last[q.dataset] = i
+        after: dict[int, list[Proposal]] = {}
+        tail: list[Proposal] = []
+        for dataset, group in groups.items():
+            (after.setdefault(last[dataset], []) if dataset in last else tail).extend(group)
+        current = self.current
+        items: list[Proposal] = []
+        for i, q in enumerate(self.items):
+            items.append(q)
+            items.extend(after.get(i, ()))
+        self.items = items + tail
+        self.index = {q.id: i for i, q in enumerate(self.items)}
+        added = [p for group in groups.values() for p in group]
+        for p in added:
+            status = statuses.get(p.id, "undecided")
+            self.status[p.id] = status
+            self._count(p, status, +1)
+        self.pos = self.index[current.id] if current is not None else 0
+        return added
 
     def window(self, size: int) -> list[tuple[int, Proposal, str]]:
         """`size` entries around the current position, for the queue strip."""

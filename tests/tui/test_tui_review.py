@@ -168,7 +168,7 @@ async def test_queue_strip_follows_the_current_proposal_on_wide_screens(workspac
         assert strip.display
 
         def marked() -> str:
-            return next(p.id for _, p, _, current in strip._rows if current)
+            return next(p.id for _, p, _, current, _ in strip._rows if current)
         # Then the strip marks the proposal on screen, and follows n / p and decisions
         assert marked() == review.current.id == props[2].id
         await pilot.press("n")
@@ -176,7 +176,7 @@ async def test_queue_strip_follows_the_current_proposal_on_wide_screens(workspac
         await pilot.press("a")
         await settle(pilot, app)
         assert marked() == review.current.id
-        assert [status for _, p, status, _ in strip._rows if p.id == props[3].id] == ["accepted"]
+        assert [status for _, p, status, _, _ in strip._rows if p.id == props[3].id] == ["accepted"]
 
 
 async def test_palette_offers_review_actions_and_reject_reasons(workspace):

@@ -232,6 +232,7 @@ class ReviewScreen(SavedResults, Screen):
         write is on its way gets these re-applied (see DynoApp._queue_loaded)."""
         self.queue.set_status(pid, status)
         self.app.overrides[pid] = status
+        self.watch.decided_here(pid)  # the watch marks it again if it came from elsewhere
 
     def _submit(self, kind: str, pid: str, call, **info) -> None:
         self.pending[pid] += 1
@@ -371,15 +372,10 @@ class ReviewScreen(SavedResults, Screen):
             return
         self.app.start_generation([jobs.ref_for(p.dataset, p.config, p.revision)], regenerate=True)
 
-    # ---- decisions made elsewhere (other windows, other annotators) -----------------------
+    # ---- decisions and proposals made elsewhere (other windows, annotators, processes) -----
     @on(Elsewhere)
     def _elsewhere(self, message: Elsewhere) -> None:
-        changed = self.watch.apply(message)
-        if changed:
-            current = self.current
-            self._refresh_if_current(current.id if current and current.id in changed else "-")
-            if self.app.browse is not None:
-                self.app.browse.refresh_progress()
+        self.elsewhere(message)  # review_saved.py
 
     def _refresh_if_current(self, pid: str) -> None:
         p = self.current

@@ -1,5 +1,6 @@
-"""Review's handling of what the store writer reports: a decision, edit or undo made durable
-(or refused), reconciled with what the screen already showed."""
+"""Review's handling of what happens outside the key presses: what the store writer reports (a
+decision, edit or undo made durable, or refused), reconciled with what the screen already
+showed, and what the watch found decided or added elsewhere (tui/watch.py)."""
 
 from __future__ import annotations
 
@@ -43,6 +44,31 @@ class SavedResults:
             self._undone(*message.result)
             return
         self._refresh_if_current(job.pid)
+
+    def elsewhere(self, message) -> None:
+        """Apply what the watch found; the reviewer's place stays where it is."""
+        was = self.current
+        changed, added = self.watch.apply(message)
+        if added:
+            self._added_elsewhere(added, was is None)
+        elif changed:
+            self._refresh_if_current(was.id if was and was.id in changed else "-")
+        if (changed or added) and self.app.browse is not None:
+            self.app.browse.refresh_progress()
+
+    def _added_elsewhere(self, added: list, was_empty: bool) -> None:
+        if was_empty:
+            self.show_current()  # the queue was empty: show the first of them
+        else:
+            self._refresh_if_current("")
+        if self.app.generation_cancel is not None or self.app._queue_loading:
+            return  # this window's own generation: its progress line says so
+        names = list(dict.fromkeys(p.dataset for p in added))
+        where = ", ".join(names[:2]) + (f" and {len(names) - 2} more" if len(names) > 2 else "")
+        n = len(added)
+        self.notify(render.message(f"{n} new proposal{'s' if n > 1 else ''} for {where} "
+                                   "are in the queue; your place is kept."),
+                    title="New proposals", markup=False, timeout=5)
 
     def _undo_note(self, text: str) -> None:
         """One undo toast at a time: holding backspace must not stack a column of them."""
