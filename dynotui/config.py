@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from dynotui.core.errors import ConfigError
+from dynotui.core.generation.variants import ALL_VARIANTS
+from dynotui.core.team import guidelines as team_guidelines
 
 DEFAULT_REASONS = [
     "vague instruction",
@@ -160,8 +162,6 @@ def _keymap(value: Any) -> dict[str, str]:
 
 
 def _variants(value: Any) -> list[str]:
-    from dynotui.core.generation.prompts import ALL_VARIANTS
-
     names = _texts(value)
     bad = [v for v in names if v not in ALL_VARIANTS]
     if bad:
@@ -301,7 +301,5 @@ def load_settings(workspace: str | Path | None = None, annotator: str | None = N
         llm.model = model
     if guidelines:
         settings.guidelines = guidelines
-    from dynotui.core.team import guidelines as team_guidelines
-
     team_guidelines.apply(settings)  # its reject reasons replace the configured ones
     return settings

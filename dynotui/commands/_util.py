@@ -9,9 +9,8 @@ from typing import Any
 
 from dynotui.config import Settings, load_settings
 from dynotui.core.text import escape, json_escape
+from dynotui.core.store import Store
 
-# core modules are imported inside the functions: cli.py imports every command to build its
-# parser, and each import here would slow every command's start-up
 
 safe = escape  # the commands' name for core.text.escape: untrusted text with controls escaped
 
@@ -24,8 +23,6 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 def open_store(args: argparse.Namespace):
-    from dynotui.core.store import Store
-
     settings = settings_from(args)
     return Store(settings.workspace, annotator=settings.annotator)
 

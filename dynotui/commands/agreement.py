@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 
 from dynotui.commands._util import open_store, print_json, safe, settings_from
-
-# core modules are imported inside the functions: cli.py imports every command to build its
-# parser, and each import here would slow every command's start-up
+from dynotui.core.errors import ConfigError
+from dynotui.core.team.agreement import compute
 
 
 def register(sub, common) -> None:
@@ -57,11 +56,7 @@ def lines(data: dict, top: int = 10) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dynotui.core.team.agreement import compute
-
     if args.top < 0:
-        from dynotui.core.errors import ConfigError
-
         raise ConfigError(f"--top must be 0 or more, not {args.top}.")
     store = open_store(args)
     data = compute(store, settings_from(args).adjudicators)

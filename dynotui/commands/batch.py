@@ -7,9 +7,6 @@ import argparse
 from dynotui.commands._util import console, open_store, print_json, settings_from
 from dynotui.core.text import inert
 
-# core modules are imported inside the functions: cli.py imports every command to build its
-# parser, and each import here would slow every command's start-up
-
 
 def register(sub, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
@@ -76,6 +73,7 @@ def ingest_lines(report) -> list[str]:
 
 
 def _write(args, store, settings) -> tuple[dict, list[str]]:
+    # deferred: http/ssl modules; cli.py imports every command
     from dynotui.core.growth.batch import write_requests
 
     variants = tuple(args.variant) if args.variant else None
@@ -94,6 +92,7 @@ def _write(args, store, settings) -> tuple[dict, list[str]]:
 def run(args: argparse.Namespace) -> int:
     from rich.text import Text
 
+    # deferred: http/ssl modules; cli.py imports every command
     from dynotui.core.growth import batchapi
     from dynotui.core.growth.batch import ingest
 

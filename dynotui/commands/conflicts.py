@@ -9,21 +9,17 @@ import sys
 from dynotui.commands._util import dataset_matches, open_store, print_json, safe, settings_from
 from dynotui.core.errors import ConfigError
 from dynotui.core.team.outcomes import ADJUDICATOR
+from dynotui.core.sources.refs import filter_id
+from dynotui.core.team.conflicts import conflicts
 
-# core modules are imported inside the functions: cli.py imports every command to build its
-# parser, and each import here would slow every command's start-up
 
 HINT = ("Settle one: dynotui decide ID accept|reject --adjudicate (an edit: accept its "
         "version's id); `dynotui export --policy adjudicated` follows the adjudicator.")
 
 
 def _conflicts(store, args: argparse.Namespace):
-    from dynotui.core.team.conflicts import conflicts
-
     found = conflicts(store, settings_from(args).adjudicators, include_settled=args.all)
     if args.dataset:
-        from dynotui.core.sources.refs import filter_id
-
         wanted = filter_id(args.dataset)
         found = [c for c in found if dataset_matches(c.proposal, wanted)]
     if args.match:

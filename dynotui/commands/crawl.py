@@ -6,9 +6,8 @@ import argparse
 
 from dynotui.commands._util import console, open_store, print_json, settings_from
 from dynotui.core.text import inert
-
-# core modules are imported inside the functions: cli.py imports every command to build its
-# parser, and each import here would slow every command's start-up
+from dynotui.core.growth.crawl import crawl
+from dynotui.core.growth.log import stage_line, stage_summaries
 
 
 def register(sub, common: argparse.ArgumentParser) -> None:
@@ -68,13 +67,9 @@ def run(args: argparse.Namespace) -> int:
 
     from rich.text import Text
 
-    from dynotui.core.growth.crawl import crawl
-
     settings = settings_from(args)
     store = open_store(args)
     if args.stages:
-        from dynotui.core.growth.log import stage_line, stage_summaries
-
         stages = stage_summaries(store.workspace)
         if args.json:
             print_json(stages)

@@ -7,9 +7,7 @@ import argparse
 from dynotui.commands._util import console, print_json, settings_from
 from dynotui.commands.show import safe
 from dynotui.core.errors import DatasetError
-
-# core modules are imported inside the functions: cli.py imports every command to build its
-# parser, and each import here would slow every command's start-up
+from dynotui.core.sources import list_datasets
 
 
 def register(sub, common) -> None:
@@ -35,8 +33,6 @@ def register(sub, common) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dynotui.core.sources import list_datasets
-
     source = args.list_source or ("local" if args.path else "sample")
     if args.path and source != "local":
         raise DatasetError(f"PATH is only used with --source local (got --source {source}).",

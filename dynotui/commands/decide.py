@@ -10,9 +10,8 @@ from dynotui.commands._util import dataset_matches, open_store, settings_from
 from dynotui.commands.conflicts import adjudication_role, list_conflicts, select_conflicts
 from dynotui.core.errors import ConfigError, StoreError
 from dynotui.core.store import DECIDE_ACTIONS, STATUSES
+from dynotui.core.sources.refs import filter_id
 
-# core modules are imported inside the functions: cli.py imports every command to build its
-# parser, and each import here would slow every command's start-up
 
 ACTIONS = (*DECIDE_ACTIONS, "undo")
 CHUNK = 64  # decisions per write in bulk runs
@@ -77,8 +76,6 @@ def _select(store, args, pid: str | None) -> list[str]:
         raise ConfigError(f"--match {args.match!r} is not a valid regular expression: {exc}.") from exc
     props = store.live_proposals()
     if args.dataset:
-        from dynotui.core.sources.refs import filter_id
-
         wanted = filter_id(args.dataset)  # a relative path names the stored local: id
         props = [p for p in props if dataset_matches(p, wanted)]
     if args.config:

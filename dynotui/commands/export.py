@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 from dynotui.commands._util import console, open_store, print_json, settings_from
 from dynotui.commands.show import safe
+from dynotui.core.export import ExportOptions, run_export
+from dynotui.core.export.options import FORMATS, POLICIES, STYLES
+from dynotui.core.store.records import DamagedFile
 
-# core modules are imported inside the functions: cli.py imports every command to build its
-# parser, and each import here would slow every command's start-up
 
 FORMAT_HELP = ("alpaca (JSON list), jsonl, sharegpt, messages (OpenAI chat JSONL), "
                "trl (prompt/completion JSONL), superni (folder of task files), "
@@ -15,8 +16,6 @@ FORMAT_HELP = ("alpaca (JSON list), jsonl, sharegpt, messages (OpenAI chat JSONL
 
 
 def register(sub, common: argparse.ArgumentParser) -> None:
-    from dynotui.core.export.options import FORMATS, POLICIES, STYLES
-
     p = sub.add_parser("export", parents=[common], help="write accepted tasks as training data",
                        description="Apply the accepted tasks to their datasets' rows and write "
                                    "the instances. " + FORMAT_HELP + ". With --annotator NAME "
@@ -78,8 +77,6 @@ def register(sub, common: argparse.ArgumentParser) -> None:
 
 
 def options_from(args: argparse.Namespace):
-    from dynotui.core.export import ExportOptions
-
     settings = settings_from(args)
     return ExportOptions(
         format=args.format, out=args.out, policy=args.policy, style=args.style,
@@ -138,9 +135,6 @@ def run(args: argparse.Namespace) -> int:
     from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
                                TimeElapsedColumn)
     from rich.text import Text
-
-    from dynotui.core.export import run_export
-    from dynotui.core.store.records import DamagedFile
 
     options = options_from(args)
     options.check()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from dynotui.commands._util import console, open_store, print_json, settings_from
 from dynotui.commands.show import safe
-
-# core modules are imported inside the functions: cli.py imports every command to build its
-# parser, and each import here would slow every command's start-up
+from dynotui.core.errors import ConfigError
+from dynotui.core.generation.prompts import ALL_VARIANTS, VARIANTS, default_variants
+from dynotui.core.sources import load_meta, parse_ref
 
 
 def register(sub, common: argparse.ArgumentParser) -> None:
@@ -88,9 +88,6 @@ def _estimate_lines(est) -> list[str]:
 
 
 def _refs(args: argparse.Namespace) -> list:
-    from dynotui.core.errors import ConfigError
-    from dynotui.core.sources import parse_ref
-
     if not args.datasets and not args.queued:
         raise ConfigError("Name at least one dataset (or use --queued).",
                           "Example: dynotui generate sample:sst-mini")
@@ -100,7 +97,6 @@ def _refs(args: argparse.Namespace) -> list:
 def run(args: argparse.Namespace) -> int:
     from rich.text import Text
 
-    from dynotui.core.errors import ConfigError
     settings = settings_from(args)
     if args.concurrency is not None:
         if args.concurrency < 1:
@@ -126,11 +122,12 @@ def run(args: argparse.Namespace) -> int:
 def _dry_run(args, refs, store, settings, variants) -> int:
     from rich.text import Text
 
+    # deferred: http/ssl modules; cli.py imports every command
     from dynotui.core.generation.run import estimate
-    from dynotui.core.sources import load_meta
 
     metas = [load_meta(ref, settings.sample_rows, settings) for ref in refs]
     if args.queued:
+        # deferred: http/ssl modules; cli.py imports every command
         from dynotui.core.growth.queue import queued_metas
 
         metas += queued_metas(store)[0]
@@ -145,9 +142,6 @@ def _dry_run(args, refs, store, settings, variants) -> int:
 
 def _variants(args: argparse.Namespace, settings) -> tuple[str, ...]:
     """--variants a,b, else --variant, else the config's or the default for the model."""
-    from dynotui.core.errors import ConfigError
-    from dynotui.core.generation.prompts import ALL_VARIANTS, VARIANTS, default_variants
-
     if args.variants is not None:
         names = tuple(dict.fromkeys(v.strip() for v in args.variants.split(",") if v.strip()))
         bad = [v for v in names if v not in ALL_VARIANTS]
@@ -166,6 +160,7 @@ def _with_progress(refs, store, settings, variants, force: bool, regenerate: boo
                    queued: bool = False):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    # deferred: http/ssl modules; cli.py imports every command
     from dynotui.core.generation.run import generate
     from dynotui.core.growth.queue import generate_queued
 

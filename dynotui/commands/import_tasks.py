@@ -5,9 +5,7 @@ from __future__ import annotations
 import argparse
 
 from dynotui.commands._util import open_store, print_json
-
-# core modules are imported inside the functions: cli.py imports every command to build its
-# parser, and each import here would slow every command's start-up
+from dynotui.core.generation.tasklist import import_tasks
 
 
 def register(sub, common) -> None:
@@ -27,8 +25,6 @@ def register(sub, common) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import sys
-
-    from dynotui.core.generation.tasklist import import_tasks
 
     store = open_store(args)
     report = import_tasks(store, args.file, args.source)

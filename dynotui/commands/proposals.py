@@ -7,9 +7,7 @@ from typing import Any
 
 from dynotui.commands._util import dataset_matches, open_store, print_json, safe
 from dynotui.core.store import STATUSES
-
-# core modules are imported inside the functions: cli.py imports every command to build its
-# parser, and each import here would slow every command's start-up
+from dynotui.core.sources.refs import filter_id
 
 
 def register(sub, common) -> None:
@@ -42,8 +40,6 @@ def record(prop, status: str) -> dict[str, Any]:
 def select(store, dataset: str | None, status: str) -> list[dict[str, Any]]:
     props = store.live_proposals()
     if dataset:
-        from dynotui.core.sources.refs import filter_id
-
         wanted = filter_id(dataset)
         props = [p for p in props if dataset_matches(p, wanted)]
     statuses = store.statuses()

@@ -8,6 +8,7 @@ import shlex
 import sys
 
 from dynotui.core.errors import ConfigError
+from dynotui.serve.guard import Guard
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 PASSWORD_ENV = "DYNOTUI_SERVE_PASSWORD"
@@ -79,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         _check_free(args.host, args.port)  # before anything says "open http://…"
     except OSError as exc:
         raise _listen_error(args, exc) from exc
-    from dynotui.serve.guard import Guard
+    # deferred: aiohttp, ~1.5 s; cli.py imports every command
     from dynotui.serve.server import WebServer
 
     guard = Guard(args.host, args.port, password, args.allow_host)

@@ -6,9 +6,8 @@ import argparse
 from typing import Any
 
 from dynotui.commands._util import console, print_json, safe, settings_from
-
-# core modules are imported inside the functions: cli.py imports every command to build its
-# parser, and each import here would slow every command's start-up
+from dynotui.core.errors import DatasetError
+from dynotui.core.sources import load_meta, parse_ref
 
 
 def register(sub, common) -> None:
@@ -39,9 +38,6 @@ def meta_json(meta) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dynotui.core.errors import DatasetError
-    from dynotui.core.sources import load_meta, parse_ref
-
     settings = settings_from(args)
     if args.rows is not None and args.rows < 0:
         raise DatasetError(f"--rows must be 0 or more, not {args.rows}.")

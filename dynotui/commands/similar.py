@@ -12,9 +12,6 @@ import sys
 from dynotui.commands._util import open_store, print_json, safe, settings_from
 from dynotui.core.errors import ConfigError
 
-# core modules are imported inside the functions: cli.py imports every command to build its
-# parser, and each import here would slow every command's start-up
-
 
 def register(sub, common) -> None:
     parser = sub.add_parser(
@@ -41,6 +38,7 @@ def _progress(done: int, total: int) -> None:
 
 
 def _groups(store, settings, args) -> int:
+    # deferred: numpy; cli.py imports every command
     from dynotui.core.embed import near_duplicate_groups
 
     groups = near_duplicate_groups(store, args.threshold, settings=settings, on_progress=_progress)
@@ -67,6 +65,7 @@ def _groups(store, settings, args) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    # deferred: numpy; cli.py imports every command
     from dynotui.core.embed.workspace import settings_threshold
 
     settings = settings_from(args)
@@ -83,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
     text = sys.stdin.read() if args.text == "-" else args.text
     if not text.strip():
         raise ConfigError("TEXT is empty.", "Give an instruction to compare against the workspace.")
+    # deferred: numpy; cli.py imports every command
     from dynotui.core.embed import near_duplicate_warning, similar
 
     exclude: list[str] = []

@@ -6,9 +6,8 @@ import argparse
 
 from dynotui.commands._util import console, open_store, print_json, settings_from
 from dynotui.commands.show import safe
-
-# core modules are imported inside the functions: cli.py imports every command to build its
-# parser, and each import here would slow every command's start-up
+from dynotui.core.growth.log import stage_line
+from dynotui.core.stats import compute
 
 
 def register(sub, common) -> None:
@@ -65,8 +64,6 @@ def _near_line(near: dict | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dynotui.core.stats import compute
-
     store = open_store(args)
 
     data = compute(store, annotator=args.annotator, near=args.near, settings=settings_from(args))
@@ -96,8 +93,6 @@ def run(args: argparse.Namespace) -> int:
         f"cost ${data['cost_usd']:.4f}",
         f"stages      {len(data['stages'])}; generations cached {data['generations']}",
     ]
-    from dynotui.core.growth.log import stage_line
-
     lines += ["  " + stage_line(s) for s in data.get("crawl_stages", [])]  # dynotui crawl's stages
     for line in lines:
         out.print(Text(safe(line)))  # names come from data: no markup, controls escaped

@@ -6,9 +6,7 @@ import argparse
 import sys
 
 from dynotui.commands._util import open_store, print_json, safe
-
-# core modules are imported inside the functions: cli.py imports every command to build its
-# parser, and each import here would slow every command's start-up
+from dynotui.core.team.sync import sync
 
 
 def register(sub, common) -> None:
@@ -31,8 +29,6 @@ def register(sub, common) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dynotui.core.team.sync import sync
-
     store = open_store(args)
     try:
         say = (lambda _: None) if args.json else (lambda text: print(safe(text), file=sys.stderr))

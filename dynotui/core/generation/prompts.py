@@ -14,10 +14,9 @@ from typing import Any
 from dynotui.core.generation.demos import DEMOS, SCHEMA_DEMO_ANSWER, SCHEMA_DEMO_TASK
 from dynotui.core.generation.feedback import prompt_note
 from dynotui.core.generation.skeletons import derive, unused_fields
+from dynotui.core.generation.variants import ALL_VARIANTS, VARIANTS
 from dynotui.core.models import DatasetMeta, Feature
 
-VARIANTS = ("aware", "unaware")  # the Dynosaur prompts (the batch API sends these)
-ALL_VARIANTS = (*VARIANTS, "schema")  # schema: skeletons from metadata, the model words them
 # Bump a variant's version whenever its text or demonstrations change: the cache keys on it.
 PROMPT_VERSION = {"aware": "aware-2", "unaware": "unaware-2", "schema": "schema-1"}
 MAX_STRING = 1000
