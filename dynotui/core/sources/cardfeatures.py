@@ -183,10 +183,9 @@ def _labels(node: Any) -> list | None:
     return None
 
 
-def card_feature_list(card: Card | None, config: str,
-                      descriptions: dict[str, str] | None = None) -> list[Feature] | None:
-    """Like to_features(card_features(card, config)) but without datasets; None when the card
-    declares no features for the config or datasets would reject its dataset_info."""
+def card_feature_nodes(card: Card | None, config: str) -> dict | None:
+    """The parsed features ({name: node}) the card declares for the config, or None when it
+    declares none or datasets would reject its dataset_info."""
     info = card.data.get("dataset_info") if card else None
     if isinstance(info, dict):
         infos = {info.get("config_name", "default"): info}
@@ -200,8 +199,15 @@ def card_feature_list(card: Card | None, config: str,
         parsed = {name: _check_info(i) for name, i in infos.items()}
     except (Rejected, RecursionError):
         return None
-    features = parsed.get(config) if config in parsed else (
+    return parsed.get(config) if config in parsed else (
         next(iter(parsed.values())) if len(parsed) == 1 and "default" in parsed else None)
+
+
+def card_feature_list(card: Card | None, config: str,
+                      descriptions: dict[str, str] | None = None) -> list[Feature] | None:
+    """Like to_features(card_features(card, config)) but without datasets; None when the card
+    declares no features for the config or datasets would reject its dataset_info."""
+    features = card_feature_nodes(card, config)
     if features is None:
         return None
     descriptions = descriptions or {}

@@ -127,6 +127,42 @@ def _stream(ref: DatasetRef, sha: str, card: Card | None, configs: list[str], co
                              **({"features": features} if features is not None else {})))
 
 
+def _direct(ref: DatasetRef, info: Any, sha: str, card: Card | None, config: str, rows: int
+            ) -> tuple[Any, dict[str, list[dict[str, Any]]]] | None:
+    """(features, {split: rows}) read straight from the repo's files, as datasets would give
+    them; None when datasets should read this one (DYNOTUI_HUB_DIRECT=0: always)."""
+    import os
+
+    from huggingface_hub import hf_hub_url
+
+    from dynotui.core.sources.cardfeatures import card_feature_nodes
+    from dynotui.core.sources.hubplan import plan
+    from dynotui.core.sources.hubread import Reading, Unsupported, read_failure
+    from dynotui.core.sources.litefeatures import from_nodes
+
+    if os.environ.get("DYNOTUI_HUB_DIRECT", "1") == "0" or (card is not None and card.problem):
+        return None
+    layout = plan([s.rfilename for s in info.siblings or []], card, config)
+    if layout is None:
+        return None
+    names = list(layout.splits)
+    chosen = choose_splits(ref, names)
+    urls = {s: [hf_hub_url(ref.name, f, repo_type="dataset", revision=sha, endpoint=endpoint())
+                for f in layout.splits[s]] for s in names}
+    try:
+        nodes = card_feature_nodes(card, config)
+        reading = Reading(layout.reader, from_nodes(nodes) if nodes is not None else None,
+                          layout.sep)
+        if reading.features is None and names[0] not in chosen:
+            reading.split(urls[names[0]], 0)  # datasets infers from the first split's file
+        raw = {split: reading.split(urls[split], rows) for split in chosen}
+    except Exception as exc:  # noqa: BLE001 - a layout we do not mirror: datasets reads it
+        if isinstance(exc, Unsupported) or read_failure(exc):
+            return None
+        raise
+    return reading.features, raw
+
+
 def _info(ref: DatasetRef):
     info = api().dataset_info(ref.name, revision=ref.revision, timeout=timeout())
     return info, info.sha or ref.revision
@@ -139,15 +175,20 @@ def load_meta(ref: DatasetRef, rows: int = 100, settings: Any = None) -> Dataset
         card = _card(ref.name, sha)
         configs = config_names(card)
         config = pick_config(ref, configs)
-        features = card_features(card, config)
-        dd = _stream(ref, sha, card, configs, config, features)
-        splits = choose_splits(ref, list(dd))
         sizes = card_split_sizes(card, config)
-        raw = {}
-        for split in splits:
-            ds = resolve_streamed(dd[split])
-            features = features or ds.features
-            raw[split] = take(ds, rows)
+        direct = _direct(ref, info, sha, card, config, rows)
+        if direct is not None:
+            features, raw = direct
+            splits = list(raw)
+        else:
+            features = card_features(card, config)
+            dd = _stream(ref, sha, card, configs, config, features)
+            splits = choose_splits(ref, list(dd))
+            raw = {}
+            for split in splits:
+                ds = resolve_streamed(dd[split])
+                features = features or ds.features
+                raw[split] = take(ds, rows)
     except Exception as exc:
         raise translate(exc, what) from exc
     resolved = DatasetRef("hub", ref.name, config, ref.split, sha)

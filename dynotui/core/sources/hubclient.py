@@ -180,15 +180,16 @@ def _root_cause(exc: BaseException) -> BaseException:
                  if getattr(getattr(e, "response", None), "status_code", None) is not None), exc)
 
 
-def get(url: str, params: dict[str, Any] | None = None, retries: int = 5) -> Any:
-    """GET a Hub API URL (raises on an HTTP error), under the one retry policy (with_retries)."""
+def get(url: str, params: dict[str, Any] | None = None, retries: int = 5,
+        headers: dict[str, str] | None = None) -> Any:
+    """GET a Hub URL (raises on an HTTP error), under the one retry policy (with_retries)."""
     from huggingface_hub.utils import build_hf_headers, get_session, hf_raise_for_status
 
     sync_env()  # offline mode and endpoint as the environment says now, not at import
+    sent = {**build_hf_headers(token=token(), library_name="dynotui"), **(headers or {})}
 
     def once() -> Any:
-        response = get_session().get(url, params=params, timeout=timeout(), headers=build_hf_headers(
-            token=token(), library_name="dynotui"))
+        response = get_session().get(url, params=params, timeout=timeout(), headers=sent)
         hf_raise_for_status(response)
         return response
 

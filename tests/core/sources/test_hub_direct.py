@@ -1,0 +1,186 @@
+"""`show` on a Hub dataset reads parquet/json lines/csv files directly (hubplan + hubread):
+the same features and rows as the datasets path (DYNOTUI_HUB_DIRECT=0), in fewer requests."""
+
+import io
+import json
+from collections import Counter
+
+import pytest
+
+from dynotui.core.sources import SAMPLES_DIR, load_meta, parse_ref
+from dynotui.core.sources import hubclient
+from hubserver import HubServer
+
+
+@pytest.fixture
+def hub(tmp_path, monkeypatch):
+    server = HubServer().start()
+    for key, value in server.env(tmp_path / "hf").items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    monkeypatch.delenv("DYNOTUI_HUB_DIRECT", raising=False)
+    monkeypatch.setenv("DYNOTUI_HUB_TIMEOUT", "5")
+    yield server
+    server.stop()
+    monkeypatch.undo()
+    hubclient.sync_env()
+
+
+def parquet_bytes(columns, with_features=False, row_group_size=None):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if with_features:  # written by datasets itself: its features ride in the schema metadata
+        from datasets import ClassLabel, Dataset, Features, List, Value
+
+        features = Features({"text": Value("string"), "label": ClassLabel(names=["neg", "pos"]),
+                             "tags": List(Value("string"))})
+        out = io.BytesIO()
+        Dataset.from_dict(columns, features=features).to_parquet(out)
+        return out.getvalue()
+    out = io.BytesIO()
+    pq.write_table(pa.table(columns), out, row_group_size=row_group_size)
+    return out.getvalue()
+
+
+def jsonl(rows):
+    return "".join(json.dumps(r) + "\n" for r in rows)
+
+
+CARD_CSV = """---
+license: mit
+dataset_info:
+  features:
+  - name: question
+    dtype: string
+  - name: score
+    dtype: float32
+  - name: votes
+    dtype: int64
+---
+A csv of questions with scores, for the direct reader's tests.
+"""
+
+ODD_ROWS = [{"q": "one", "n": 1, "meta": {"a": 1, "b": "x"}, "tags": ["a"]},
+            {"q": "two", "n": 2.5, "meta": {"a": 2, "b": None}, "tags": [], "extra": True},
+            {"q": None, "n": 3, "meta": None, "tags": None},
+            {"q": "when", "n": 4, "meta": {"a": 3, "b": "z"}, "tags": ["b", "c"],
+             "extra": False}]
+
+
+def add_repos(hub):
+    for name in ("sst-mini", "support-tickets", "reading-qa", "ner-tokens"):
+        hub.add_folder(f"acme/{name}", SAMPLES_DIR / name)
+    texts = [f"review {i}" for i in range(30)]
+    hub.add_dataset("acme/pq-meta", {
+        "README.md": "---\nlicense: mit\n---\nParquet written by datasets, labels in its "
+                     "schema metadata.\n",
+        "data/train-00000-of-00001.parquet": parquet_bytes(
+            {"text": texts, "label": [i % 2 for i in range(30)],
+             "tags": [["x"] * (i % 3) for i in range(30)]}, with_features=True),
+        "data/test-00000-of-00001.parquet": parquet_bytes(
+            {"text": texts[:5], "label": [1, 0, 1, 0, 1], "tags": [[], ["y"], [], [], []]},
+            with_features=True)})
+    hub.add_dataset("acme/pq-plain", {
+        "train-a.parquet": parquet_bytes({"id": list(range(40)), "score": [i / 3 for i in range(40)],
+                                          "pair": [{"a": i, "b": str(i)} for i in range(40)]},
+                                         row_group_size=7),
+        "train-b.parquet": parquet_bytes({"id": [99], "score": [1.5], "pair": [{"a": 1, "b": "q"}]}),
+        "validation.parquet": parquet_bytes({"id": [7], "score": [0.25],
+                                             "pair": [{"a": 0, "b": "v"}]})})
+    hub.add_dataset("acme/json-odd", {"data/train.jsonl": jsonl(ODD_ROWS),
+                                      "data/test.jsonl": jsonl(ODD_ROWS[:2])})
+    hub.add_dataset("acme/json-dates", {"train.jsonl": jsonl(
+        [{"at": "2024-01-02 10:00:00", "n": 1}, {"at": "2024-01-03 11:30:00", "n": 2}])})
+    csv_text = "question,score,votes\nWhy?,0.1,3\nHow?,,4\n\"Who, then?\",2,5\n"
+    hub.add_dataset("acme/csv-card", {"README.md": CARD_CSV, "train.csv": csv_text})
+    hub.add_dataset("acme/csv-plain", {
+        "train.csv": "name,age,ok,note\nann,31,True,\nbob,40,False,tall\ncid,,True,x\n",
+        "test.csv": "name,age,ok,note\ndee,22,False,y\n"})
+    hub.add_dataset("acme/tsv", {"data/train.tsv": "a\tb\n1\tx\n2\ty\n"})
+
+
+CASES = [("acme/sst-mini", None), ("acme/support-tickets", "intent"),
+         ("acme/support-tickets", "replies"), ("acme/reading-qa", None),
+         ("acme/ner-tokens", None), ("acme/pq-meta", None), ("acme/pq-plain", None),
+         ("acme/json-odd", None), ("acme/json-dates", None), ("acme/csv-card", None),
+         ("acme/csv-plain", None), ("acme/tsv", None)]
+
+
+def shown(meta):
+    """What `show --json` prints from a meta, rows in their key order."""
+    return {"features": [vars(f) for f in meta.features], "splits": meta.splits,
+            "configs": meta.configs, "config": meta.ref.config, "summary": meta.summary,
+            "rows": json.dumps(meta.rows, default=str), "truncated": meta.truncated,
+            "verdicts": [v.to_dict() for v in meta.verdicts]}
+
+
+@pytest.mark.parametrize("name, config", CASES)
+def test_the_direct_read_shows_what_datasets_shows(hub, monkeypatch, name, config):
+    add_repos(hub)
+    ref = parse_ref(f"hub:{name}", config=config)
+    direct = load_meta(ref, rows=25)
+    paths = hub.paths()
+    assert not any("/tree/" in p or ".huggingface.yaml" in p for p in paths), paths
+    monkeypatch.setenv("DYNOTUI_HUB_DIRECT", "0")
+    through_datasets = load_meta(ref, rows=25)
+    assert shown(direct) == shown(through_datasets)
+    assert direct.rows and all(direct.rows.values())
+
+
+def test_one_split_still_takes_its_features_from_the_first(hub, monkeypatch):
+    add_repos(hub)
+    ref = parse_ref("hub:acme/json-odd", split="test")
+    direct = load_meta(ref, rows=5)
+    monkeypatch.setenv("DYNOTUI_HUB_DIRECT", "0")
+    assert shown(direct) == shown(load_meta(ref, rows=5))
+    assert list(direct.rows) == ["test"] and "extra" in direct.field_names
+
+
+def test_show_of_a_multi_config_card_asks_each_file_once(hub):
+    hub.add_folder("acme/tickets", SAMPLES_DIR / "support-tickets")
+    meta = load_meta(parse_ref("hub:acme/tickets", config="replies"), rows=100)
+    sha = hub.repos["acme/tickets"].sha
+    counts = Counter(hub.paths())
+    assert counts == Counter({
+        "GET /api/datasets/acme/tickets": 1,
+        f"HEAD /datasets/acme/tickets/resolve/{sha}/README.md": 1,
+        f"GET /datasets/acme/tickets/resolve/{sha}/README.md": 1,
+        f"GET /datasets/acme/tickets/resolve/{sha}/data/replies/train.jsonl": 1,
+        f"GET /datasets/acme/tickets/resolve/{sha}/data/replies/test.jsonl": 1})
+    assert meta.field_names == ["ticket", "reply"] and len(meta.rows["train"]) > 5
+
+
+def test_a_large_parquet_file_is_read_by_ranges(hub):
+    import random
+
+    noise = random.Random(7)
+    texts = [f"row {i} " + noise.randbytes(150).hex() for i in range(12_000)]
+    blob = parquet_bytes({"text": texts, "n": list(range(12_000))}, row_group_size=1000)
+    assert len(blob) > 2 * (1 << 20)
+    hub.add_dataset("acme/big", {"data/train-00000-of-00001.parquet": blob})
+    meta = load_meta(parse_ref("hub:acme/big"), rows=3)
+    assert [r["n"] for r in meta.rows["train"]] == [0, 1, 2]
+    reads = [h.get("Range") or h.get("range") for m, p, h in hub.requests if p.endswith(".parquet")]
+    assert len(reads) <= 3 and all(reads), reads  # the tail, then the first row group
+
+
+def test_what_the_direct_read_does_not_mirror_goes_to_datasets(hub):
+    hub.add_dataset("acme/mixed", {"train.jsonl": jsonl([{"a": {"x": 1}}, {"a": {"y": "z"}}])})
+    meta = load_meta(parse_ref("hub:acme/mixed"), rows=2)  # mixed objects: datasets' Json
+    assert len(meta.rows["train"]) == 2
+    assert any("/tree/" in p for p in hub.paths())  # datasets' module factory ran
+
+
+def test_a_missing_data_file_and_offline_mode_stay_clear(hub, monkeypatch):
+    from dynotui.core.errors import DatasetError
+
+    hub.add_folder("acme/tickets", SAMPLES_DIR / "support-tickets")
+    hub.fault(r"/resolve/.*/data/intent/train.jsonl$", status=403)
+    with pytest.raises(DatasetError) as err:
+        load_meta(parse_ref("hub:acme/tickets"), rows=2)
+    assert "refused" in err.value.message and hub.url in err.value.message
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(DatasetError) as err:
+        load_meta(parse_ref("hub:acme/tickets"), rows=2)
+    assert "offline" in err.value.message
