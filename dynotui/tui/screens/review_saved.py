@@ -66,8 +66,8 @@ class SavedResults:
         names = list(dict.fromkeys(p.dataset for p in added))
         where = ", ".join(names[:2]) + (f" and {len(names) - 2} more" if len(names) > 2 else "")
         n = len(added)
-        self.notify(render.message(f"{n} new proposal{'s' if n > 1 else ''} for {where} "
-                                   "are in the queue; your place is kept."),
+        self.notify(render.message(f"{n} new proposal{'s are' if n > 1 else ' is'} in the "
+                                   f"queue, for {where}; your place is kept."),
                     title="New proposals", markup=False, timeout=5)
 
     def _undo_note(self, text: str) -> None:
