@@ -1,7 +1,7 @@
 """The store at scale: `dynotui import-tasks` of 100,000 tasks, then `dynotui stats` on them
 (goals: <= 30 s and <= 2 s).
 
-    python bench/store_scale.py [--tasks 100000] [--small 10000] [--runs 3]
+    python bench/store_scale.py [--tasks 100000] [--small 10000] [--runs 3] [--before DIR]
 
 The task list is the released Dynosaur list (DYNOSAUR_TASKS, default
 /work/shared/data/dynosaur-instructions-full.json, 5,740 tasks) repeated under other dataset
@@ -9,7 +9,12 @@ names (`r1/glue-sst2`, ...) until it holds --tasks entries. Each command runs as
 it (a new process: `python -m dynotui ...`), timed wall-clock and CPU (user+sys of the child).
 Baselines from the same run: the same commands on --small tasks, and a plain json.load of
 the big list. `stats` runs --runs times (the first after import reads the cache the import
-left; the median is printed). The load average is printed before and after.
+left; the median is printed). The load average is printed before and after; under load wall
+time stretches (2 cores shared), so CPU (user+sys) is printed beside it and each figure is
+also given as a ratio to its baseline: per-task cost vs the small run (1.0x: linear), and the
+import as a multiple of parsing the list with json.load. --before DIR (another checkout, e.g.
+`git worktree add DIR COMMIT`) runs the big case with that code too, in the same run, and
+prints this code's figures as a ratio to it.
 """
 
 from __future__ import annotations
@@ -47,9 +52,9 @@ def task_list(n: int) -> list[dict]:
     return out
 
 
-def run(*argv: str) -> tuple[float, float]:
-    """(wall seconds, child CPU seconds) of one dynotui command."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DYNOTUI_CONFIG": os.devnull}
+def run(*argv: str, code: Path = ROOT) -> tuple[float, float]:
+    """(wall seconds, child CPU seconds) of one dynotui command of the checkout `code`."""
+    env = {**os.environ, "PYTHONPATH": str(code), "DYNOTUI_CONFIG": os.devnull}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "dynotui", *argv], env=env,
@@ -61,12 +66,13 @@ def run(*argv: str) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def measure(tmp: Path, n: int, runs: int) -> dict[str, tuple[float, float]]:
+def measure(tmp: Path, n: int, runs: int, code: Path = ROOT) -> dict[str, tuple[float, float]]:
     path = tmp / f"tasks-{n}.json"
-    path.write_text(json.dumps(task_list(n)))
-    ws = tmp / f"ws-{n}"
-    out = {"import": run("import-tasks", str(path), "--workspace", str(ws))}
-    stats = [run("stats", "--json", "--workspace", str(ws)) for _ in range(runs)]
+    if not path.exists():
+        path.write_text(json.dumps(task_list(n)))
+    ws = tmp / f"ws-{n}-{code.name}"
+    out = {"import": run("import-tasks", str(path), "--workspace", str(ws), code=code)}
+    stats = [run("stats", "--json", "--workspace", str(ws), code=code) for _ in range(runs)]
     out["stats"] = (statistics.median(s[0] for s in stats), statistics.median(s[1] for s in stats))
     t = time.perf_counter()
     json.loads(path.read_bytes())
@@ -79,17 +85,31 @@ def main() -> None:
     ap.add_argument("--tasks", type=int, default=100_000)
     ap.add_argument("--small", type=int, default=10_000)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--before", type=Path, metavar="DIR",
+                    help="another checkout to measure the big case with, for a same-run ratio")
     args = ap.parse_args()
     print(f"load average before: {os.getloadavg()}")
     with tempfile.TemporaryDirectory() as tmp:
         small = measure(Path(tmp), args.small, args.runs)
         big = measure(Path(tmp), args.tasks, args.runs)
-    print(f"{'':12} {args.small:>8,} tasks (wall / cpu)   {args.tasks:>8,} tasks (wall / cpu)   "
-          "ratio (wall)")
+        old = measure(Path(tmp), args.tasks, args.runs, args.before.resolve()) \
+            if args.before else None
+    scale = args.tasks / args.small
+    print(f"{'':10} {args.small:>8,} tasks (wall / cpu)  {args.tasks:>8,} tasks (wall / cpu)  "
+          "per task vs small (wall / cpu)")
     for key in ("import", "stats", "json.load"):
         (sw, sc), (bw, bc) = small[key], big[key]
-        print(f"{key:12} {sw:9.2f} s / {sc:6.2f} s       {bw:9.2f} s / {bc:6.2f} s        "
-              f"{bw / sw:6.1f}x")
+        cpu = f"{bc / sc / scale:4.2f}x" if sc else "  -"
+        print(f"{key:10} {sw:9.2f} s / {sc:6.2f} s      {bw:9.2f} s / {bc:6.2f} s       "
+              f"{bw / sw / scale:4.2f}x / {cpu}")
+    load = big["json.load"][0]
+    print(f"import of {args.tasks:,} tasks = {big['import'][0] / load:,.0f}x its json.load "
+          f"({load:.2f} s); stats = {big['stats'][0] / load:,.1f}x")
+    if old is not None:
+        for key in ("import", "stats"):
+            (ow, oc), (bw, bc) = old[key], big[key]
+            print(f"{key:10} {args.before}: {ow:.2f} s / {oc:.2f} s; this code takes "
+                  f"{bw / ow:.2f}x the wall time, {bc / oc:.2f}x the CPU")
     print(f"goals: import <= 30 s, stats <= 2 s at {args.tasks:,} tasks "
           f"(stats is the median of {args.runs} runs)")
     print(f"load average after: {os.getloadavg()}")

@@ -7,7 +7,6 @@ from collections import Counter
 from typing import Any
 
 from dynotui.core.growth.log import stage_summaries
-from dynotui.core.store import summary
 from dynotui.core.store.state import ALL, STATUSES
 
 DECIDED = ("accepted", "rejected", "edited")
@@ -34,35 +33,26 @@ def compute(store, annotator: str | None = None, near: bool = False,
     source model, prompt variant and source; decisions, time, duplicates, tokens, cost.
     duplicates.near: near-duplicate groups on file (near=True: computed, loads the model)."""
     who = annotator or ALL
-    # summary rows (cached per dataset file), not Proposal objects: 100k in about a second
-    summaries, problems = store.stats_rows(who)
-    by_status = Counter(st for _row, st in summaries)
-    statuses = [st for _row, st in summaries]
-    valids = [not p[summary.ERRORS] for p, _st in summaries]  # Judged.valid: no error verdict
-    groups: dict[str, dict[str, dict[str, Any]]] = {}
-    for name, index in (("datasets", summary.DATASET), ("by_model", summary.MODEL),
-                        ("by_variant", summary.VARIANT), ("by_source", summary.SOURCE)):
-        keys = [p[index] for p, _st in summaries]
-        if name != "datasets":
-            keys = [key or "(none)" for key in keys]
-        table: dict[str, dict[str, Any]] = {}
-        # Counter over (key, status, valid) counts in C: 100k rows x 4 tables in ~0.1 s
-        for (key, st, valid), n in Counter(zip(keys, statuses, valids)).items():
-            row = table.get(key)
+    # counts cached per dataset file (store/summary.py), not Proposal objects: 100k in well
+    # under a second
+    tally, problems = store.stats_tally(who)
+    by_status: Counter[str] = Counter()
+    groups: dict[str, dict[str, dict[str, Any]]] = {
+        "datasets": {}, "by_model": {}, "by_variant": {}, "by_source": {}}
+    for (dataset, model, variant, source, valid, st), n in tally.groups.items():
+        by_status[st] += n
+        for name, key in (("datasets", dataset), ("by_model", model or "(none)"),
+                          ("by_variant", variant or "(none)"), ("by_source", source or "(none)")):
+            row = groups[name].get(key)
             if row is None:
-                row = table[key] = _blank()
+                row = groups[name][key] = _blank()
             row["proposals"] += n
             row["valid"] += n * valid
             row[st] += n
-        groups[name] = table
-    tokens_in = sum(p[summary.TOKENS_IN] for p, _st in summaries)
-    tokens_out = sum(p[summary.TOKENS_OUT] for p, _st in summaries)
-    cost = sum(p[summary.COST] for p, _st in summaries)
-    errors = sum(p[summary.ERRORS] for p, _st in summaries)
-    warnings = sum(p[summary.WARNINGS] for p, _st in summaries)
-    rules: Counter[str] = Counter(rule for p, _st in summaries for rule in p[summary.FAILED])
-    instructions = Counter(p[summary.INSTRUCTION] for p, _st in summaries
-                           if p[summary.INSTRUCTION])
+    proposals = sum(by_status.values())
+    tokens_in, tokens_out, cost = tally.tokens_in, tally.tokens_out, tally.cost
+    errors, warnings, rules, instructions = (tally.errors, tally.warnings, tally.rules,
+                                             tally.instructions)
     for rows in groups.values():
         for row in rows.values():
             row["acceptance_rate"] = _acceptance(row)
@@ -74,12 +64,12 @@ def compute(store, annotator: str | None = None, near: bool = False,
     repeated = [n for n in instructions.values() if n > 1]
     flagged = len(store.flagged())
     return {
-        "proposals": len(summaries),
+        "proposals": proposals,
         "annotator": annotator or "(all: latest decision)",
         "by_status": {s: by_status.get(s, 0) for s in STATUSES},
         "acceptance_rate": _acceptance(by_status),
         "flagged": flagged,
-        "valid": len(summaries) - errors,
+        "valid": proposals - errors,
         "with_errors": errors,
         "with_warnings": warnings,
         "verdicts": dict(rules.most_common()),

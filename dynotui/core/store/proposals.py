@@ -163,6 +163,12 @@ class DatasetFiles:
             self.damaged[path] = damaged(path, bad)
         storage.invalidate()  # the objects above are the cache; don't hold the file twice
 
+    def fresh_proposal(self, path: Path, pid: str) -> Proposal | None:
+        """A proposal of one file, reading only that file if it changed."""
+        if signature(path) != self.sigs.get(path, ()):
+            self._load(path)
+        return self.props.get(pid)
+
     def check(self, path: Path) -> None:
         if path in self.broken:
             raise self.broken[path]
@@ -213,16 +219,21 @@ class DatasetFiles:
         return storage
 
     def add(self, props: list[Proposal]) -> list[Proposal]:
+        """Store the proposals not stored yet: one atomic write per dataset file, all files
+        fsynced together; the caches take the new proposals without reading the files back."""
         groups: dict[str, list[Proposal]] = {}
         for prop in props:
             groups.setdefault(prop.dataset, []).append(prop)
         storages = {ds: self._writable(ds) for ds in groups}  # all checked before any write
+        read = {s.path: s._sig for s in storages.values()}  # None: the file is new
         batch: list = []
-        added: list[Proposal] = []
+        added: dict[Path, list[Proposal]] = {}
         now = time.time()
         for ds, group in groups.items():
             storage = storages[ds]
-            have = {doc.get("id") for doc in storage.fresh().get("proposals", {}).values()}
+            data = storage.fresh()
+            docs = data.setdefault("proposals", {})  # an object: _writable checked it
+            have = {doc["id"] for doc in docs.values()}
             new = []
             for prop in group:
                 if prop.id in have:
@@ -231,17 +242,39 @@ class DatasetFiles:
                 prop.created = prop.created or now
                 new.append(prop)
             if new:
-                storage.deferred = batch
-                try:
-                    table(storage, "proposals").insert_multiple(proposal_to_doc(p) for p in new)
-                finally:
-                    storage.deferred = None
-                added.extend(new)
+                # TinyDB's document ids: one past the largest (insert_multiple, without
+                # re-reading the table for every document)
+                doc_id = max((int(k) for k in docs if k.isdigit()), default=0)
+                for doc_id, prop in enumerate(new, doc_id + 1):
+                    docs[str(doc_id)] = proposal_to_doc(prop)
+                batch.append((storage, data))
+                added[storage.path] = new
         if batch:
             flush_deferred(batch)
-        for storage, _ in batch:  # records checked by _writable, or made by proposal_to_doc
-            self._load(storage.path, checked=True)
-        return added
+        for storage, _ in batch:
+            self._loaded(storage, added[storage.path], read[storage.path])
+        return [p for new in added.values() for p in new]
+
+    def _loaded(self, storage: AtomicStorage, new: list[Proposal], read: tuple | None) -> None:
+        """After writing `new` to a file read at signature `read`: extend the caches when they
+        held the file as it was then (or it was new), else read it whole."""
+        path = storage.path
+        if self.sigs.get(path) != read or path in self.damaged or path in self.broken:
+            self._load(path, checked=True)  # records checked by _writable or made here
+            return
+        pids = self.pids_of.setdefault(path, [])
+        for prop in new:
+            copy = _new(Proposal)  # the cache's own object: the caller may change theirs
+            copy.__dict__ = {**vars(prop), "task": Task(prop.task.instruction,
+                                                        list(prop.task.input_fields),
+                                                        prop.task.output_field),
+                             "verdicts": list(prop.verdicts)}
+            self.props[prop.id] = copy
+            pids.append(prop.id)
+        self.meta_of.setdefault(path, {})
+        self.dataset_of[path] = new[0].dataset
+        self.sigs[path] = storage._sig
+        storage.invalidate()  # the objects above are the cache; don't hold the file twice
 
     def replace(self, props: list[Proposal]) -> None:
         """Store each proposal in place of the stored one with its id (same content, another

@@ -10,13 +10,11 @@ from __future__ import annotations
 import os
 import secrets
 import threading
-import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from filelock import FileLock
-from tinydb import Query
 
 from dynotui.config import login_name
 from dynotui.core.durable import clean_temp_files, ensure_dir
@@ -24,11 +22,12 @@ from dynotui.core.errors import StoreError
 from dynotui.core.models import DatasetMeta, Decision, Proposal, Task
 from dynotui.core.store import migrate
 from dynotui.core.store.decisions import DecisionFiles
-from dynotui.core.store.files import AtomicStorage, flush_deferred
+from dynotui.core.store.files import AtomicStorage, gc_paused
 from dynotui.core.store.layout import DATASETS, DECISIONS, INDEX, LOCK, SCHEMA
+from dynotui.core.store.index import IndexTables
 from dynotui.core.store.locking import Locked, serial
-from dynotui.core.store.proposals import DatasetFiles, table
-from dynotui.core.store.summary import SummaryCache
+from dynotui.core.store.proposals import DatasetFiles
+from dynotui.core.store.summary import SummaryCache, Tally
 from dynotui.core.store.state import ALL, POLICIES, STATUS_OF, STATUSES
 
 DECIDE_ACTIONS = ("accept", "reject", "skip", "flag", "unflag")
@@ -38,7 +37,7 @@ def default_session() -> str:
     return f"{datetime.now():%Y%m%dT%H%M%S}-{os.getpid()}-{secrets.token_hex(2)}"
 
 
-class Store:
+class Store(IndexTables):
     """One workspace folder. Safe for several processes and annotators at once."""
 
     def __init__(self, workspace: str | Path, annotator: str | None = None,
@@ -95,29 +94,22 @@ class Store:
         self.close()
 
     @serial
-    def stats_rows(self, annotator: str | None = None
-                   ) -> tuple[list[tuple[list[Any], str]], list[StoreError]]:
-        """What statistics need without loading every proposal: ([(summary row, status for
-        `annotator`)] of the live proposals, problems of every store file). See summary.py."""
+    def stats_tally(self, annotator: str | None = None) -> tuple[Tally, list[StoreError]]:
+        """What statistics need without loading every proposal: counts over the live proposals
+        with their status for `annotator`, and the problems of every store file (summary.py)."""
         self._decisions.refresh()
-        rows, problems = self._summaries.rows(self._datasets)
-        ledger, who = self._decisions.ledger, annotator or self.annotator
-        by_pid, out = ledger.by_pid, []
-        for row in rows:
-            pid = row[0]
-            if pid not in by_pid:
-                if not (row[8] and ledger.retracted(pid)):
-                    out.append((row, "undecided"))
-            elif not (row[8] and ledger.retracted(pid)):
-                out.append((row, ledger.status(pid, who)))
-        problems += [*self._decisions.broken.values(), *self._decisions.damaged.values()]
-        return out, problems
+        with gc_paused():
+            tally, problems = self._summaries.tally(self._datasets, self._decisions.ledger,
+                                                    annotator or self.annotator)
+        return tally, problems + [*self._decisions.broken.values(),
+                                  *self._decisions.damaged.values()]
 
     @serial
     def save_summaries(self) -> None:
         """Bring the statistics cache up to date from the proposals read or written here (a big
         import calls it, so the next `stats` need not parse them again)."""
-        self._summaries.update(self._datasets)
+        with gc_paused():
+            self._summaries.update(self._datasets)
 
     @property
     @serial
@@ -155,7 +147,7 @@ class Store:
         """Store the proposals not stored yet (by content-hash id); durable on return."""
         if not props:
             return []
-        with self.locked():
+        with self.locked(), gc_paused():
             return self._datasets.add(list(props))
 
     @serial
@@ -217,47 +209,6 @@ class Store:
     def count_proposals(self) -> int:
         self._datasets.refresh()
         return len(self._datasets.props)
-
-    # -- generation cache and stages (index.json) -----------------------------------------
-    @serial
-    def generation_done(self, key: str) -> bool:
-        return any(d.get("key") == key for d in self._index.fresh().get("generation", {}).values())
-
-    @serial
-    def mark_generation(self, key: str, info: dict) -> None:
-        with self.locked():
-            table(self._index, "generation").upsert(
-                {"key": key, "info": info, "ts": time.time()}, Query().key == key)
-
-    @serial
-    def mark_generations(self, items: dict[str, dict]) -> None:
-        """mark_generation for many keys with one write of the index (generation runs)."""
-        if not items:
-            return
-        with self.locked():
-            batch: list = []
-            self._index.deferred = batch
-            try:
-                gen, now = table(self._index, "generation"), time.time()
-                for key, info in items.items():
-                    gen.upsert({"key": key, "info": info, "ts": now}, Query().key == key)
-            finally:
-                self._index.deferred = None
-            flush_deferred(batch)
-
-    @serial
-    def generations(self) -> dict[str, dict]:
-        return {d["key"]: d.get("info", {}) for d in self._index.fresh().get("generation", {}).values()}
-
-    @serial
-    def add_stage(self, info: dict) -> int:
-        with self.locked():
-            return table(self._index, "stages").insert({**info, "ts": time.time()})
-
-    @serial
-    def stages(self) -> list[dict]:
-        docs = self._index.fresh().get("stages", {})
-        return [{**doc, "id": int(key)} for key, doc in sorted(docs.items(), key=lambda kv: int(kv[0]))]
 
     # -- decisions ------------------------------------------------------------------------
     @serial

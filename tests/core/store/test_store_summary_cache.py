@@ -3,6 +3,7 @@ themselves, follow changes made by other processes, and survive a damaged cache 
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 from dynotui.core.models import Proposal, Task, Verdict
@@ -76,3 +77,55 @@ def test_a_damaged_cache_is_rebuilt(tmp_path):
     for junk in (b"", b"{not json", b'{"version": 1, "files": []}', b"[1, 2]"):
         cache.write_bytes(junk)
         assert _shown(compute(Store(ws, annotator="x"))) == expected
+
+
+def test_a_cache_of_the_right_shape_but_wrong_values_is_rebuilt(tmp_path):
+    # given a cache whose entries match the files' signatures but point past their counts
+    ws = tmp_path / "ws"
+    store = Store(ws, annotator="ana")
+    store.add_proposals(_props("hub:a", 6) + _props("hub:b", 3))
+    store.decide(store.proposals("hub:a")[0].id, "accept")
+    expected = _shown(compute(store))
+    cache = ws / "cache" / "summaries.json"
+    data = json.loads(cache.read_bytes())
+    for entry in data["files"].values():
+        entry["key_of"] = [99] * len(entry["key_of"])
+    cache.write_text(json.dumps(data))
+    # when a fresh process counts, then it recounts from the files (and mends the cache)
+    assert _shown(compute(Store(ws, annotator="x"))) == expected == _recount(store)
+    assert all(max(e["key_of"]) < len(e["keys"])
+               for e in json.loads(cache.read_bytes())["files"].values())
+
+
+def test_an_edit_undone_is_left_out_of_the_cached_counts_with_its_verdicts_and_instruction(tmp_path):
+    # given a version made by an edit (a warning of its own, the instruction of another
+    # proposal) whose edit was undone
+    ws = tmp_path / "ws"
+    store = Store(ws, annotator="ana")
+    store.add_proposals(_props("hub:a", 5))
+    pid = store.proposals("hub:a")[1].id
+    new = store.edit(pid, Task("Do task 0 on hub:a.", ["a"], "c"),
+                     verdicts=[Verdict("vague", False, "z", "warning")])
+    assert compute(Store(ws, annotator="x"))["duplicates"]["exact"] == 2
+    store.undo()
+    # when a fresh process counts from the cache
+    fresh = Store(ws, annotator="bob")
+    stats = compute(fresh)
+    # then the version counts nowhere and the counts equal a recount of live proposals
+    assert new.id in fresh.retracted()
+    assert _shown(stats) == _recount(fresh) and stats["proposals"] == 5
+    assert "vague" not in stats["verdicts"] and stats["duplicates"]["exact"] == 0
+
+
+def test_proposals_just_added_are_the_store_s_own_copies(tmp_path):
+    # given proposals added by a caller that keeps changing its objects afterwards
+    ws = tmp_path / "ws"
+    store = Store(ws, annotator="ana")
+    mine = _props("hub:a", 3)
+    store.add_proposals(mine)
+    mine[0].task.instruction = "changed by the caller"
+    mine[1].verdicts.append(Verdict("x", False, "y", "error"))
+    # then the store still holds what was written, the same as a fresh read of the files
+    fresh = Store(ws, annotator="bob")
+    assert [p.to_dict() for p in store.proposals()] == [p.to_dict() for p in fresh.proposals()]
+    assert store.proposal(mine[0].id).task.instruction == "Do task 0 on hub:a."
