@@ -12,12 +12,20 @@ from tinydb.table import Table
 
 from dynotui.core.errors import StoreError
 from dynotui.core.models import Decision
-from dynotui.core.store.eventlog import TABLE, EventLog
+from dynotui.core.store.eventlog import (CKPT_SUFFIX, TABLE, EventLog, events_path,
+                                         missing_problem)
 from dynotui.core.durable import ensure_dir
 from dynotui.core.store.layout import DECISIONS, ROLL_EVENTS, SCHEMA, annotator_dir
 from dynotui.core.store.state import Ledger
 
 REUSE_SCAN = 8  # how many of the annotator's newest files a new writer tries to continue
+
+
+def _set_aside(path: Path, names: set[str]) -> bool:
+    """Renamed in its folder (`NAME.bad`, `NAME.jsonl.bad`), as dynotui's hints say to do with
+    a broken file: its events are out of the count but not lost."""
+    folder, stem = str(path.parent), path.stem
+    return any(n.startswith(f"{folder}{os.sep}{stem}.") for n in names if n != str(path))
 
 
 class DecisionFiles:
@@ -42,11 +50,12 @@ class DecisionFiles:
 
     # -- reading --------------------------------------------------------------------------
     def refresh(self) -> None:
-        seen = set()
+        seen, names, checkpoints = set(), set(), []
         for sub in os.scandir(self.folder):
             if not sub.is_dir():
                 continue
             for entry in os.scandir(sub.path):
+                names.add(entry.path)
                 if entry.name.endswith(".jsonl") and not entry.name.startswith("."):
                     path = Path(entry.path)
                     seen.add(path)
@@ -54,11 +63,19 @@ class DecisionFiles:
                         self.logs[path] = EventLog(path)
                     if self.logs[path] is not self.writer:
                         self._read(self.logs[path])
+                elif entry.name.endswith(CKPT_SUFFIX) and entry.name.startswith("."):
+                    checkpoints.append(Path(entry.path))
         for path in set(self.broken) - seen:  # moved aside by the user, as the error told
             del self.broken[path]
             self.logs.pop(path, None)
         for path in set(self.damaged) - seen:
             del self.damaged[path]
+        for ckpt in checkpoints:
+            path = events_path(ckpt)
+            if path not in seen and not _set_aside(path, names):  # deleted: its events lost
+                problem = missing_problem(path)
+                if problem is not None:
+                    self.damaged[path] = problem
 
     def _read(self, log: EventLog) -> None:
         if log.path in self.broken:

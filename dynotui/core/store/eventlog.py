@@ -13,7 +13,8 @@ Silent loss is noticed: after each append the writer records a checkpoint beside
 that finds fewer bytes than the checkpoint says (an emptied or cut file), or other bytes,
 reports the file; the events still in it count. The checkpoint is written after the events
 are durable and not fsynced itself: after a power cut it can lag the file, never lead it,
-so a torn last line from a crash (an event never acknowledged) stays quiet.
+so a torn last line from a crash (an event never acknowledged) stays quiet. A checkpoint
+whose file is gone reports the file as missing, with all the events it held.
 A line that is JSON of the wrong shape (`"ts": "yesterday"`) is reported by line and skipped.
 """
 
@@ -39,8 +40,16 @@ CHECKPOINT_SIZE = 160  # fixed: rewritten in place, never leaves a longer old re
 MAX_BAD_SHOWN = 3
 
 
+CKPT_SUFFIX = ".ckpt"
+
+
 def checkpoint_path(path: Path) -> Path:
-    return path.with_name(f".{path.name}.ckpt")
+    return path.with_name(f".{path.name}{CKPT_SUFFIX}")
+
+
+def events_path(checkpoint: Path) -> Path:
+    """The events file a checkpoint describes (checkpoint_path reversed)."""
+    return checkpoint.with_name(checkpoint.name[1:-len(CKPT_SUFFIX)])
 
 
 def read_checkpoint(path: Path) -> dict[str, Any] | None:
@@ -53,6 +62,20 @@ def read_checkpoint(path: Path) -> dict[str, Any] | None:
     ok = isinstance(data, dict) and all(isinstance(data.get(k), int) for k in ("events", "bytes")) \
         and isinstance(data.get("sha256"), str)
     return data if ok else None
+
+
+def missing_problem(path: Path) -> DamagedFile | None:
+    """The loss of an events file deleted while its checkpoint stayed (None: no checkpoint
+    to go by, or the file is back)."""
+    checkpoint = read_checkpoint(path)
+    if checkpoint is None or path.exists():
+        return None
+    events = checkpoint["events"]
+    return DamagedFile(
+        f"Store file {path} is missing but its checkpoint says it held {events} decision "
+        f"events: {events} lost (the file was deleted or moved).",
+        f"Restore it from a backup to get them back. If it was removed on purpose, delete its "
+        f"checkpoint too: rm '{checkpoint_path(path)}'")
 
 
 class EventLog(Storage):

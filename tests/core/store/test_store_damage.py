@@ -155,3 +155,45 @@ def test_a_proposal_record_of_the_wrong_shape_is_skipped_and_its_file_never_rewr
     assert path.read_bytes() == damaged
     # while other datasets take new proposals as before
     assert len(store.add_proposals(_props("hub:org/c", 2))) == 2
+
+
+def _tree(ws) -> dict[str, bytes]:
+    return {str(p.relative_to(ws)): p.read_bytes() for p in sorted(ws.rglob("*"))
+            if p.is_file() and p.name != ".lock" and "cache" not in p.parts}
+
+
+def test_a_deleted_file_whose_checkpoint_remains_is_reported_by_name(ws, capsys):
+    # given ana's decisions file deleted, its checkpoint left beside it
+    path = _ana_file(ws)
+    checkpoint = path.with_name(f".{path.name}.ckpt")
+    path.unlink()
+    before = _tree(ws)
+    # when the workspace is read
+    store = Store(ws, annotator="check")
+    # then the loss is reported by name with the count the checkpoint holds, exactly once
+    message = (f"Store file {path} is missing but its checkpoint says it held {EVENTS} decision "
+               f"events: {EVENTS} lost (the file was deleted or moved).")
+    assert [p.message for p in store.problems] == [message]
+    assert store.problems[0].hint.endswith(f"delete its checkpoint too: rm '{checkpoint}'")
+    # and everything else counts as before: bob's events, every proposal
+    assert len(store.events()) == 3 and store.count_proposals() == EVENTS + 3
+    assert {store.status(p.id, "bob") for p in store.proposals("hub:org/b")} == {"rejected"}
+    # and stats says so, as text and as JSON, and export warns
+    assert main(["stats", "--workspace", str(ws)]) == 0
+    assert f"problem: {message}" in capsys.readouterr().out.replace("\n", "")
+    assert main(["stats", "--workspace", str(ws), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["problems"] == [str(store.problems[0])]
+    main(["export", "--workspace", str(ws), "--format", "jsonl", "--out", str(ws.parent / "o.jsonl")])
+    assert f"dynotui: warning: {message}" in capsys.readouterr().err.replace("\n", "")
+    # and nothing was changed: no file recreated, the checkpoint kept, nothing else touched
+    assert _tree(ws) == before and not path.exists() and checkpoint.exists()
+    # and once the checkpoint is removed as the hint says, the report goes
+    checkpoint.unlink()
+    assert Store(ws, annotator="check").problems == []
+
+
+def test_a_decisions_file_moved_aside_in_its_folder_is_not_reported_as_lost(ws):
+    path = _ana_file(ws)
+    path.rename(path.with_suffix(".bad"))  # what the hints say to do with a broken file
+    store = Store(ws, annotator="check")
+    assert store.problems == [] and len(store.events()) == 3
