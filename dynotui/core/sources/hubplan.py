@@ -28,6 +28,9 @@ IN_DIR = ["**/{k}/**", "**/{k}[{s}]*/**", "**/*[{s}]{k}/**", "**/*[{s}]{k}[{s}]*
 IN_NAME = ["**/{k}[{s}]*", "**/*[{s}]{k}[{s}]*"]
 SPLIT_NAME = re.compile(r"^\w+(\.\w+)*$")
 CONFIG_KEYS = {"config_name", "data_files", "default"}
+# huggingface_hub stopped trusting a repo's `siblings` list from about 1000 files (the Hub may
+# cut it short); a repo that big has its files listed by datasets instead
+MAX_SIBLINGS = 1000
 
 
 @dataclass
@@ -145,7 +148,7 @@ def _sanitize(data_files: Any) -> dict[str, list[str]] | None:
 
 def plan(files: list[str], card: Card | None, config: str) -> Plan | None:
     """The files of each split of `config`, or None where datasets should decide."""
-    if any(f.rsplit("/", 1)[-1] in CHANGES_LAYOUT or f.endswith(".py") for f in files):
+    if len(files) >= MAX_SIBLINGS or any(f.rsplit("/", 1)[-1] in CHANGES_LAYOUT or f.endswith(".py") for f in files):
         return None
     data = [f for f in files if not _hidden(f) and not _special(f)
             and f.rsplit("/", 1)[-1] not in IGNORED and _suffixes(f)]

@@ -9,12 +9,11 @@ files); what this cannot mirror raises Unsupported and `datasets` reads it inste
 from __future__ import annotations
 
 import io
-import json
 import re
 from typing import Any, Callable
 
 from dynotui.core.sources.hubclient import get
-from dynotui.core.sources.jsontypes import read_chunk
+from dynotui.core.sources.jsontypes import parse_lines, read_chunk
 from dynotui.core.sources.litefeatures import (Unsupported, Value, cast_row, from_arrow_type,
                                                from_schema)
 
@@ -165,11 +164,11 @@ def _json_table(batch: bytes) -> Any:
             raise Unsupported(f"json: {text}") from exc
 
 
-def _parse(batch: bytes, wanted: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def _parse(batch: bytes, wanted: int, parsed: list | None
+           ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """(features, first rows) of a json lines chunk: in Python when plain, else with pyarrow."""
     try:
-        features, rows = read_chunk(batch)
-        return features, rows[:wanted]
+        return read_chunk(parsed if parsed is not None else parse_lines(batch), wanted)
     except Unsupported:
         table = _json_table(batch)
         return ({f.name: from_arrow_type(f.type) for f in table.schema},
@@ -190,13 +189,14 @@ def json_rows(url: str, wanted: int, features: Any, first: bool
         if batch.lstrip().startswith(b"["):
             raise Unsupported("a json array file")
         infer = first and index == 0 and features is None
-        if infer:
-            try:
-                if _mixed([json.loads(line) for line in batch.splitlines() if line.strip()]):
-                    raise Unsupported("mixed json types")
-            except ValueError:
-                pass
-        found, got = _parse(batch, wanted - len(rows))
+        try:
+            parsed: list | None = parse_lines(batch)
+        except Unsupported:
+            parsed = None  # pyarrow may still read it (datasets skips its check then)
+        if infer and (parsed is None or _mixed(parsed) or
+                      any(not line.strip() for line in batch.splitlines())):
+            raise Unsupported("mixed json types, or lines datasets does not check for them")
+        found, got = _parse(batch, wanted - len(rows), parsed)
         if infer:
             features = found
             if any(marks <= set(features) for marks in TRACE_MARKERS):

@@ -54,7 +54,10 @@ def infer(values: list[Any]) -> Any:
         raise Unsupported(f"mixed json types {sorted(kinds)}")
     kind = kinds.pop()
     if kind == "list":
-        return List(infer([item for v in values if v is not None for item in v]))
+        items = [item for v in values if v is not None for item in v]
+        if any(item is None for item in items):  # pyarrow's reader mangles these: it decides
+            raise Unsupported("null items in a list")
+        return List(infer(items))
     if kind == "dict":
         return infer_fields([v for v in values if v is not None])
     return Value({"bool": "bool", "int": "int64", "float": "float64", "str": "string"}[kind])
@@ -83,13 +86,18 @@ def shape(value: Any, feature: Any) -> Any:
     return value
 
 
-def read_chunk(batch: bytes) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """(features, rows) of a json lines chunk, as pyarrow.json.read_json would give them."""
+def parse_lines(batch: bytes) -> list[Any]:
+    """The json values of a chunk's lines (Unsupported when a line is not json)."""
     try:
-        rows = [json.loads(line) for line in batch.decode("utf-8").splitlines() if line.strip()]
+        return [json.loads(line) for line in batch.decode("utf-8").splitlines() if line.strip()]
     except ValueError as exc:
         raise Unsupported("not plain json lines") from exc
-    if not rows or not all(isinstance(r, dict) for r in rows):
+
+
+def read_chunk(parsed: list[Any], wanted: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """(features, first `wanted` rows) of parsed json lines, as pyarrow.json would give them."""
+    if not parsed or not all(isinstance(r, dict) for r in parsed):
         raise Unsupported("json lines that are not objects")
-    features = infer_fields(rows)
-    return features, [{k: shape(r.get(k), f) for k, f in features.items()} for r in rows]
+    features = infer_fields(parsed)
+    return features, [{k: shape(r.get(k), f) for k, f in features.items()}
+                      for r in parsed[:wanted]]

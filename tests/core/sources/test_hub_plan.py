@@ -55,6 +55,9 @@ def test_card_configs_and_what_is_left_to_datasets():
     assert plan(files + ["img/1.png"], card, "a") is None  # files of another kind
     assert plan(["t.jsonl", "u.csv"], None, "default") is None  # two formats
     assert plan(["train.jsonl", ".huggingface.yaml"], None, "default") is None
+    many = [f"data/train-{i:05d}-of-01000.parquet" for i in range(1000)]
+    assert plan(many[:999], None, "default") is not None
+    assert plan(many, None, "default") is None  # a list the Hub may have cut short
 
 
 def test_glob_parts():
