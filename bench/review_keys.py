@@ -4,7 +4,10 @@ Time runs from the key's action to `call_after_refresh` (the next frame is compo
 bare Textual app that updates a Static and a 5-row DataTable on the same kind of action. Also
 reports how long until each decision is durable (the store writer's answer).
 
-    .venv/bin/python bench/review_keys.py [--proposals 50000] [--keys 200] [--fps 1000]
+    .venv/bin/python bench/review_keys.py [--proposals 50000] [--keys 200] [--fps 1000] [--others]
+
+--others: another annotator decided every proposal first, so every line of the queue strip
+carries its "decided elsewhere" mark (⇄other).
 
 Keys are pressed back to back, one per frame: with --fps 1000 that is faster than decisions
 can be written, so the "durable" figure then includes the writer's backlog.
@@ -32,7 +35,7 @@ from textual.app import App, ComposeResult  # noqa: E402
 from textual.widgets import DataTable, Static  # noqa: E402
 
 
-def seed(workspace: Path, n: int, datasets: int = 50) -> None:
+def seed(workspace: Path, n: int, datasets: int = 50, others: bool = False) -> None:
     from dynotui.core.models import DatasetMeta, DatasetRef, Feature, Proposal, Task
     from dynotui.core.store import Store
 
@@ -51,6 +54,9 @@ def seed(workspace: Path, n: int, datasets: int = 50) -> None:
                                                 "positive or negative.", ["text"], "label"),
                                       created=1_700_000_000 + d * per + i) for i in range(per)])
     store.close()
+    if others:
+        with Store(workspace, annotator="other") as other:
+            other.decide_many([p.id for p in other.proposals()], "accept")
 
 
 def pct(values: list[float], q: float) -> float:
@@ -153,12 +159,14 @@ def main() -> None:
     parser.add_argument("--keys", type=int, default=200)
     parser.add_argument("--size", default="120x40", help="terminal WIDTHxHEIGHT")
     parser.add_argument("--fps", default="60", help="TEXTUAL_FPS for both apps (default 60)")
+    parser.add_argument("--others", action="store_true",
+                        help="another annotator decided every proposal first")
     args = parser.parse_args()
     size = tuple(int(n) for n in args.size.split("x"))
     workspace = Path(tempfile.mkdtemp(prefix="dynotui-bench-review-"))
     try:
         t0 = time.perf_counter()
-        seed(workspace, args.proposals)
+        seed(workspace, args.proposals, others=args.others)
         print(f"seeded {args.proposals:,} proposals in {time.perf_counter() - t0:.1f} s")
         bare = asyncio.run(bench_bare(args.keys, size))
         ms, durable, load = asyncio.run(bench_review(workspace, args.keys, size))
