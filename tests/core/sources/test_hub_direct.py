@@ -61,6 +61,20 @@ dataset_info:
 A csv of questions with scores, for the direct reader's tests.
 """
 
+GLOBBED = """---
+configs:
+- config_name: main
+  data_files:
+  - split: train
+    path: shards/part-*.jsonl
+  - split: test
+    path: [holdout/a.jsonl, holdout/b.jsonl]
+- config_name: flat
+  data_files: shards/part-2.jsonl
+---
+Shards named by a glob in the card, read across files.
+"""
+
 ODD_ROWS = [{"q": "one", "n": 1, "meta": {"a": 1, "b": "x"}, "tags": ["a"]},
             {"q": "two", "n": 2.5, "meta": {"a": 2, "b": None}, "tags": [], "extra": True},
             {"q": None, "n": 3, "meta": None, "tags": None},
@@ -98,13 +112,20 @@ def add_repos(hub):
         "train.csv": "name,age,ok,note\nann,31,True,\nbob,40,False,tall\ncid,,True,x\n",
         "test.csv": "name,age,ok,note\ndee,22,False,y\n"})
     hub.add_dataset("acme/tsv", {"data/train.tsv": "a\tb\n1\tx\n2\ty\n"})
+    shards = {f"shards/part-{i}.jsonl": jsonl([{"k": i * 10 + j, "text": f"s{i} r{j}"}
+                                               for j in range(8)]) for i in range(4)}
+    hub.add_dataset("acme/globbed", {
+        "README.md": GLOBBED, **shards,
+        "holdout/a.jsonl": jsonl([{"k": 1, "text": "a"}]),
+        "holdout/b.jsonl": jsonl([{"k": 2, "text": "b"}])})
 
 
 CASES = [("acme/sst-mini", None), ("acme/support-tickets", "intent"),
          ("acme/support-tickets", "replies"), ("acme/reading-qa", None),
          ("acme/ner-tokens", None), ("acme/pq-meta", None), ("acme/pq-plain", None),
          ("acme/json-odd", None), ("acme/json-dates", None), ("acme/csv-card", None),
-         ("acme/csv-plain", None), ("acme/tsv", None)]
+         ("acme/csv-plain", None), ("acme/tsv", None), ("acme/globbed", "main"),
+         ("acme/globbed", "flat")]
 
 
 def shown(meta):
@@ -184,3 +205,21 @@ def test_a_missing_data_file_and_offline_mode_stay_clear(hub, monkeypatch):
     with pytest.raises(DatasetError) as err:
         load_meta(parse_ref("hub:acme/tickets"), rows=2)
     assert "offline" in err.value.message
+
+
+def test_showing_json_lines_imports_neither_datasets_nor_pyarrow(hub, tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    hub.add_folder("acme/tickets", SAMPLES_DIR / "support-tickets")
+    code = ("import sys; from dynotui.core.sources import load_meta, parse_ref; "
+            "meta = load_meta(parse_ref('hub:acme/tickets', config='replies'), rows=3); "
+            "print(len(meta.rows['train']), 'datasets' in sys.modules, 'pyarrow' in sys.modules)")
+    root = Path(__file__).resolve().parents[3]
+    env = {**os.environ, **hub.env(tmp_path / "child"), "PYTHONPATH": str(root)}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["3", "False", "False"]
