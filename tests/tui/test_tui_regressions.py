@@ -7,10 +7,10 @@ import shutil
 
 import pytest
 from textual.geometry import Region
-from textual.widgets._footer import FooterKey
 
 from dynotui.core.models import Proposal, Task
 from dynotui.core.store import Store
+from dynotui.tui.widgets.footer import KeyFooter
 from tuikit import make_app, plain, seed_workspace, settle, wait_for
 
 MISSING = "local:/nonexistent-qa/data.jsonl"  # a dataset no source can read
@@ -128,13 +128,29 @@ async def test_review_footer_keeps_help_and_quit_on_screen(workspace, width):
     async with app.run_test(size=(width, 24)) as pilot:
         await open_review(pilot, app)
         await pilot.pause(0.2)
-        shown = {k.description: k for k in app.screen.query(FooterKey)
-                 if k.display and k.region.width and k.region.right <= width}
+        footer = app.screen.query_one(KeyFooter)
+        line = footer.render().plain
+        assert len(line) <= width
+        shown = set(line.split())
         # Then the review keys, help and quit are all visible
         for name in ("accept", "reject", "skip", "undo", "edit", "flag", "help", "quit"):
             assert name in shown, (name, sorted(shown))
         # And the screen-switch keys are shown only when there is room
         assert ("browse" in shown) == (width >= 110)
+
+
+async def test_a_click_on_a_footer_key_presses_it(workspace):
+    # Given the Review screen
+    path, _ = workspace
+    app = make_app(path, start="review")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_review(pilot, app)
+        footer = app.screen.query_one(KeyFooter)
+        line = footer.render().plain
+        # When the mouse is clicked on "? help" in the footer
+        await pilot.click(KeyFooter, offset=(line.index("? help") + 2, 0))
+        # Then the help screen opens
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
 
 
 async def test_a_damaged_dataset_file_is_named_and_the_rest_reviewed(workspace):
