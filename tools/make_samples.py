@@ -183,3 +183,8 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    # What the first screen lists, without reading the cards (see dynotui/core/sampleindex.py).
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from dynotui.core.sources.samples import write_index  # noqa: E402
+
+    write_index()

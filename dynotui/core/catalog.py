@@ -7,7 +7,7 @@ import re
 from typing import Any, Iterable
 
 from dynotui.config import DEFAULT_LICENSE_DENY
-from dynotui.core.models import DatasetMeta, Verdict
+from dynotui.core.models import DatasetEntry, DatasetMeta, Feature, Verdict
 
 ENGLISH_TAGS = {"en", "eng", "english"}
 # common English function words: a cheap signal when the card names no language
@@ -26,6 +26,15 @@ def catalog_verdicts(meta: DatasetMeta, deny: Iterable[str] | None = None,
             english_verdict(meta),
             fields_verdict(meta),
             media_verdict(meta)]
+
+
+def listing_verdicts(item: DatasetEntry, settings: Any = None) -> list[Verdict]:
+    """Catalog verdicts from a listing line (fields unknown until opened give a warning)."""
+    meta = DatasetMeta(ref=item.ref, name=item.name, license=item.license,
+                       languages=item.languages, task_categories=item.task_categories,
+                       features=[Feature(f, "unknown") for f in item.fields])
+    return catalog_verdicts(meta, getattr(settings, "license_deny", None),
+                            getattr(settings, "license_allow", None))
 
 
 def _matches(value: str, patterns: list[str]) -> str | None:

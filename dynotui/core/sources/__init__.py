@@ -9,12 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterator
 
-from dynotui.core.catalog import catalog_verdicts
+from dynotui.core.catalog import listing_verdicts
 from dynotui.core.errors import DatasetError
-from dynotui.core.models import DatasetEntry, DatasetMeta, DatasetRef, Feature
+from dynotui.core.models import DatasetEntry, DatasetMeta, DatasetRef
 from dynotui.core.sources import hub, local, samples
 from dynotui.core.sources.hub import list_hub
-from dynotui.core.sources.local import entry, list_local, matches
+from dynotui.core.sources.local import list_local, matches
 from dynotui.core.sources.refs import FORMS, parse_ref
 from dynotui.core.sources.samples import SAMPLES_DIR, sample_names
 
@@ -64,21 +64,12 @@ def list_datasets(source: str = "sample", path: str | Path | None = None,
         entries = list_hub(search, limit, offset, sort, filters)
     elif source in ("sample", "local"):
         if source == "sample":
-            entries = [e for e in (entry(SAMPLES_DIR / n, "sample", n) for n in sample_names())
+            entries = [e for e in samples.listing()
                        if matches(e, search, filters)][offset:offset + limit]
         else:  # cards are read for the lines returned only
             entries = list_local(path, search, filters, offset, limit)
     else:
         raise DatasetError(f"Unknown source '{source}'.", "Sources: sample, local, hub.")
     for item in entries:
-        item.verdicts = entry_verdicts(item, settings)
+        item.verdicts = listing_verdicts(item, settings)
     return entries
-
-
-def entry_verdicts(item: DatasetEntry, settings: Any = None):
-    """Catalog verdicts from a listing line (fields unknown until opened give a warning)."""
-    meta = DatasetMeta(ref=item.ref, name=item.name, license=item.license,
-                       languages=item.languages, task_categories=item.task_categories,
-                       features=[Feature(f, "unknown") for f in item.fields])
-    return catalog_verdicts(meta, getattr(settings, "license_deny", None),
-                            getattr(settings, "license_allow", None))

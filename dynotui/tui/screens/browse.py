@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from dynotui.core.models import DatasetEntry
+from dynotui.core.sampleindex import indexed_entries
 from dynotui.tui import render
 from dynotui.tui.widgets.footer import KeyFooter
 from dynotui.tui.widgets import steady_cursors
@@ -108,8 +109,10 @@ class BrowseScreen(Screen):
             path.value = self.app.source
         self.set_source(self._initial_source())
         self.show_generation(self.app.generation_state)
-        # After the first frame: the listing thread would otherwise compete with it for the GIL.
-        self.call_after_refresh(self.refresh_list)
+        if self.source == "sample":
+            self.refresh_list()  # from the samples' index: listed in the first frame
+        else:  # after the first frame: the listing thread would compete with it for the GIL
+            self.call_after_refresh(self.refresh_list)
         self.refresh_progress()
         self.set_interval(1.0, self.refresh_progress)
         self.query_one(DatasetTable).focus()
@@ -133,8 +136,11 @@ class BrowseScreen(Screen):
                         self.app.settings)
         if source != "hub":
             fetch = whole_listing(fetch)
+        # The bundled samples, unsearched, come from their index at once (no cards read).
+        first = indexed_entries(self.app.settings) if source == "sample" and not search \
+            and not filters else None
         self._list_status("loading…")
-        self.query_one(DatasetTable).reset(fetch, verdict_keep(verdict))
+        self.query_one(DatasetTable).reset(fetch, verdict_keep(verdict), first)
 
     @staticmethod
     def _fetch(source, path, search, filters, settings, offset: int,

@@ -105,9 +105,11 @@ class DatasetTable(ScrollView, can_focus=True):
         self._loading = False
         self._strips: dict[tuple, Strip] = {}  # (row, marked, width) -> the row drawn
 
-    def reset(self, fetch: Fetch | None, keep: Callable[[DatasetEntry], bool] | None = None) -> None:
-        """Start over with a new source/search (None: an empty list); the first page loads in
-        the background."""
+    def reset(self, fetch: Fetch | None, keep: Callable[[DatasetEntry], bool] | None = None,
+              first: list[DatasetEntry] | None = None) -> None:
+        """Start over with a new source/search (None: an empty list). The first page is
+        `first` when the caller has it at hand (drawn in this frame), else it loads in the
+        background."""
         self._generation += 1
         self._fetch, self.keep = fetch, keep or (lambda e: True)
         self.entries, self._offset, self._complete, self._loading = [], 0, False, False
@@ -115,7 +117,10 @@ class DatasetTable(ScrollView, can_focus=True):
         self.cursor_row = 0
         self._resize()
         self.scroll_to(0, 0, animate=False, immediate=True)
-        self._more()
+        if first is not None:
+            self._add_page(0, first)
+        else:
+            self._more()
 
     def _more(self) -> None:
         if self._fetch is None or self._complete or self._loading:
@@ -144,9 +149,12 @@ class DatasetTable(ScrollView, can_focus=True):
             self._complete = True
             self.post_message(self.Counted(len(self.entries), True, message.error))
             return
-        self._offset = message.offset + len(message.entries)
-        self._complete = len(message.entries) < PAGE
-        kept = [e for e in message.entries if self.keep(e)]
+        self._add_page(message.offset, message.entries)
+
+    def _add_page(self, offset: int, entries: list[DatasetEntry]) -> None:
+        self._offset = offset + len(entries)
+        self._complete = len(entries) < PAGE
+        kept = [e for e in entries if self.keep(e)]
         start = len(self.entries)
         self.entries.extend(kept)
         self._resize()
