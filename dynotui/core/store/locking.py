@@ -6,8 +6,6 @@ import functools
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
-
 from dynotui.core.errors import StoreError
 from dynotui.core.store.files import AtomicStorage
 from dynotui.core.store.layout import LOCK
@@ -26,10 +24,12 @@ def serial(method):
 class Locked:
     """FileLock with a StoreError naming the lock when another process holds it too long."""
 
-    def __init__(self, lock: FileLock, workspace: Path, index: AtomicStorage) -> None:
+    def __init__(self, lock: Any, workspace: Path, index: AtomicStorage) -> None:
         self.lock, self.workspace, self.index = lock, workspace, index
 
     def __enter__(self) -> None:
+        from filelock import Timeout  # loaded with the lock (Store.locked defers it)
+
         try:
             self.lock.acquire()
         except Timeout as exc:

@@ -14,7 +14,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock
 
 from dynotui.config import login_name
 from dynotui.core.durable import clean_temp_files, ensure_dir
@@ -51,7 +50,9 @@ class Store(IndexTables):
         self.annotator = annotator or login_name()
         self.session = session or default_session()
         self._mutex = threading.RLock()  # the TUI reads in workers while a thread writes
-        self._lock = FileLock(str(self.workspace / LOCK), timeout=lock_timeout)
+        self._lock_timeout = lock_timeout
+        self._lock: Any = None  # the FileLock, made when first taken
+        self._lock_made = threading.Lock()  # held only while making it
         self._index = AtomicStorage(self.workspace / INDEX, "index", SCHEMA)
         self._open_index()
         for folder in (self.workspace, self.workspace / DATASETS,
@@ -64,6 +65,13 @@ class Store(IndexTables):
     # -- lifecycle ------------------------------------------------------------------------
     def locked(self):
         """The workspace lock, shared by processes, around every read-modify-write."""
+        with self._lock_made:
+            if self._lock is None:
+                # Deferred for start-up time: filelock's import costs ~25 ms, and opening a
+                # workspace that exists takes no lock.
+                from filelock import FileLock
+
+                self._lock = FileLock(str(self.workspace / LOCK), timeout=self._lock_timeout)
         return Locked(self._lock, self.workspace, self._index)
 
     def _open_index(self) -> None:
