@@ -223,11 +223,11 @@ def _column(cells: list[str]) -> Callable[[str], Any]:
     if any(ODD.match(c.strip()) or c != c.strip() and (FLOAT.match(c.strip()) or
                                                        c.strip() in BOOLS) for c in present):
         raise Unsupported("csv values pandas may read otherwise")
+    if any(INT.match(c) and not -2**63 <= int(c) < 2**63 for c in present):
+        raise Unsupported("csv integers beyond int64")
     if not present:
         return lambda c: None
     if all(INT.match(c) for c in present) and len(present) == len(cells):
-        if any(not -2**63 <= int(c) < 2**63 for c in present):
-            raise Unsupported("csv integers beyond int64")
         return lambda c: int(c)
     if all(FLOAT.match(c) for c in present):
         return lambda c: None if c in NA else float(c)
@@ -243,12 +243,14 @@ def csv_rows(url: str, wanted: int, features: Any, first: bool, sep: str
 
     batch, _, done = _whole_lines(url, 0)
     text = batch.decode("utf-8-sig")
-    lines = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=sep) if r]
-    if not lines:
+    records = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=sep) if r]
+    if not done:
+        records = records[:-1]  # the read may end inside a quoted field
+    if not records:
         raise Unsupported("an empty csv")
-    header, body = lines[0], lines[1:CSV_CHUNK + 1]
-    if not done and len(lines) - 1 < CSV_CHUNK:
-        raise Unsupported("a csv chunk longer than the first read")
+    header, body = records[0], records[1:CSV_CHUNK + 1]
+    if not done and (len(body) < CSV_CHUNK or wanted > CSV_CHUNK):
+        raise Unsupported("a csv whose first pandas chunk is longer than the first read")
     if len(set(header)) != len(header) or any(not h for h in header) or \
             any(len(r) != len(header) for r in body):
         raise Unsupported("csv header or ragged rows")
