@@ -170,6 +170,13 @@ def test_show_of_a_multi_config_card_asks_each_file_once(hub):
         f"GET /datasets/acme/tickets/resolve/{sha}/data/replies/train.jsonl": 1,
         f"GET /datasets/acme/tickets/resolve/{sha}/data/replies/test.jsonl": 1})
     assert meta.field_names == ["ticket", "reply"] and len(meta.rows["train"]) > 5
+    before = len(hub.requests)
+    again = load_meta(parse_ref("hub:acme/tickets", config="replies"), rows=100)
+    assert again.rows == meta.rows  # the card now comes from the Hub cache: no HEAD, no GET
+    assert sorted(hub.paths()[before:]) == [
+        "GET /api/datasets/acme/tickets",
+        f"GET /datasets/acme/tickets/resolve/{sha}/data/replies/test.jsonl",
+        f"GET /datasets/acme/tickets/resolve/{sha}/data/replies/train.jsonl"]
 
 
 def test_a_large_parquet_file_is_read_by_ranges(hub):
