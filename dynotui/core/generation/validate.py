@@ -320,8 +320,8 @@ def check_item(item: Any, meta: DatasetMeta, seen: set[str], existing_ids: set[s
         if task.input_fields and all(n in names for n in task.input_fields):
             _check_ambiguous(task, feature, meta, verdicts)
         task = _check_output(task, feature, meta, verdicts)
-    tid = content_hash(meta.ref.id, meta.ref.config, meta.revision, task)
-    if task.instruction and tid in existing_ids:
+    if task.instruction and existing_ids \
+            and content_hash(meta.ref.id, meta.ref.config, meta.revision, task) in existing_ids:
         verdicts.append(_err("duplicate", "the same task is already in the workspace"))
     return Checked(task, verdicts, item)
 

@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 from collections import Counter
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +26,8 @@ from dynotui.core.models import Proposal
 from dynotui.core.store.records import DamagedFile
 
 CACHE = Path("cache") / "summaries.json"
-VERSION = 2
+VERSION = 3
 UNDECIDED = "undecided"
-_SHAPE = {"keys": list, "counts": list, "pids": list, "key_of": list, "sums": list,
-          "rules": dict, "instr": dict}
 
 
 def instruction_key(p: Proposal) -> str:
@@ -43,7 +42,7 @@ def summarise(props: list[Proposal]) -> dict[str, Any]:
     key_of: list[int] = []
     sums = [0, 0, 0.0, 0, 0]  # tokens in, tokens out, cost, with errors, with warnings
     rules: Counter[str] = Counter()
-    instr: Counter[str] = Counter()
+    instr: list[str] = []  # a list, not counts: Counter counts a chain of lists in C
     for p in props:
         failed = [v for v in p.verdicts if not v.ok]
         errors = any(v.level == "error" for v in failed)
@@ -61,9 +60,9 @@ def summarise(props: list[Proposal]) -> dict[str, Any]:
         rules.update(v.rule for v in failed)
         text = instruction_key(p)
         if text:
-            instr[text] += 1
+            instr.append(text)
     return {"keys": [list(k) for k in keys], "counts": counts, "pids": [p.id for p in props],
-            "key_of": key_of, "sums": sums, "rules": dict(rules), "instr": dict(instr)}
+            "key_of": key_of, "sums": sums, "rules": dict(rules), "instr": instr}
 
 
 class Tally:
@@ -76,44 +75,57 @@ class Tally:
         self.cost = 0.0
         self.rules: Counter[str] = Counter()
         self.instructions: Counter[str] = Counter()
+        self._instr: list[list[str]] = []  # instruction hashes per entry
+        self._dropped: list[dict[str, Any]] = []
 
     @property
     def proposals(self) -> int:
         return sum(self.groups.values())
 
-    def add(self, entry: dict[str, Any], sign: int = 1) -> None:
+    def add(self, entry: dict[str, Any]) -> None:
         for key, n in zip(entry["keys"], entry["counts"]):
-            self.groups[(*key, UNDECIDED)] += sign * n
-        tin, tout, cost, errors, warnings = entry["sums"]
+            if len(key) != 5:
+                raise ValueError("not a count key")
+            self.groups[(*key, UNDECIDED)] += n
+        self._sum(entry["sums"], 1)
+        rules = self.rules
+        for rule, n in entry["rules"].items():  # a few per file
+            rules[rule] += n
+        self._instr.append(entry["instr"])
+
+    def _sum(self, sums: list, sign: int) -> None:
+        tin, tout, cost, errors, warnings = sums
         self.tokens_in += sign * tin
         self.tokens_out += sign * tout
         self.cost += sign * cost
         self.errors += sign * errors
         self.warnings += sign * warnings
-        (self.rules.update if sign > 0 else self.rules.subtract)(entry["rules"])
-        (self.instructions.update if sign > 0 else self.instructions.subtract)(entry["instr"])
 
     def move(self, key: tuple, status: str) -> None:
         self.groups[(*key, UNDECIDED)] -= 1
         self.groups[(*key, status)] += 1
 
+    def drop(self, key: tuple, prop: Proposal) -> None:
+        """Leave out a proposal counted in `key` (a version whose edit was undone)."""
+        self.groups[(*key, UNDECIDED)] -= 1
+        entry = summarise([prop])
+        self._sum(entry["sums"], -1)
+        self._dropped.append(entry)
+
     def finish(self) -> Tally:
-        """Drop what the decisions emptied (a Counter keeps zeros after subtract)."""
-        for counter in (self.groups, self.rules, self.instructions):
+        self.instructions = Counter(chain.from_iterable(self._instr))
+        for entry in self._dropped:
+            self.rules.subtract(entry["rules"])
+            self.instructions.subtract(entry["instr"])
+        for counter in (self.groups, self.rules, self.instructions):  # drop the emptied
             for key in [k for k, n in counter.items() if n <= 0]:
                 del counter[key]
         return self
 
 
 def _usable(entry: Any, sig: list[int]) -> bool:
-    """A cache entry for this signature, of the shape written here."""
-    if not isinstance(entry, dict) or entry.get("sig") != sig:
-        return False
-    problem = entry.get("problem")
-    return all(isinstance(entry.get(k), t) for k, t in _SHAPE.items()) \
-        and len(entry["pids"]) == len(entry["key_of"]) and len(entry["sums"]) == 5 \
-        and all(isinstance(k, list) and len(k) == 5 for k in entry["keys"]) \
-        and (problem is None or isinstance(problem, list) and len(problem) == 3)
+    """A cache entry for this signature (a wrong shape inside it shows when it is counted)."""
+    return isinstance(entry, dict) and entry.get("sig") == sig
 
 
 def _problem(entry: dict[str, Any]) -> StoreError | None:
@@ -151,11 +163,11 @@ class SummaryCache:
                 self.files = {}
         return self.files
 
-    def entries(self, datasets) -> list[tuple[Path, dict[str, Any]]]:
+    def entries(self, datasets) -> list[tuple[str, dict[str, Any]]]:
         """(file, entry) of every dataset file, parsing the files that changed; `datasets`
         is the workspace's DatasetFiles."""
         files = self._load()
-        out = []
+        out = []  # (path as text: 5k Path objects cost more than counting)
         changed, seen = False, set()
         for item in os.scandir(datasets.folder):
             if not item.name.endswith(".json") or item.name.startswith("."):
@@ -166,13 +178,13 @@ class SummaryCache:
             except FileNotFoundError:
                 continue
             sig = [st.st_ino, st.st_size, st.st_mtime_ns]
-            path = Path(item.path)
             entry = files.get(item.name)
             if not _usable(entry, sig):
+                path = Path(item.path)
                 datasets._load(path)  # parses and checks every record, as any read does
                 entry = files[item.name] = _entry(datasets, path)
                 changed = True
-            out.append((path, entry))
+            out.append((item.path, entry))
         for name in set(files) - seen:
             del files[name]
             changed = True
@@ -185,7 +197,7 @@ class SummaryCache:
         every decision), and the problems of the dataset files."""
         try:
             return self._tally(datasets, ledger, who)
-        except (TypeError, ValueError, IndexError, KeyError):  # a cache damaged in its values
+        except (TypeError, ValueError, IndexError, KeyError, AttributeError):  # damaged values
             self.files = {}
             return self._tally(datasets, ledger, who)
 
@@ -200,7 +212,7 @@ class SummaryCache:
         decided = ledger.by_pid.keys() | ledger.edits.keys()
         if not decided:
             return tally.finish(), problems
-        where: dict[str, tuple[tuple, Path]] = {}
+        where: dict[str, tuple[tuple, str]] = {}
         for path, entry in entries:
             keys = [(tuple(k), path) for k in entry["keys"]]
             where.update(zip(entry["pids"], [keys[k] for k in entry["key_of"]]))
@@ -210,10 +222,9 @@ class SummaryCache:
                 continue  # decided, but in no readable file
             key, path = found
             if pid in ledger.edits and ledger.retracted(pid):
-                prop = datasets.fresh_proposal(path, pid)
+                prop = datasets.fresh_proposal(Path(path), pid)
                 if prop is not None and prop.parent:  # an edit undone: no proposal any more
-                    tally.groups[(*key, UNDECIDED)] -= 1
-                    tally.add({**summarise([prop]), "keys": [], "counts": []}, -1)
+                    tally.drop(key, prop)
                     continue
             if pid in ledger.by_pid:
                 status = ledger.status(pid, who)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+import pytest
+
 from dynotui.core.models import Proposal, Task, Verdict
 from dynotui.core.stats import compute
 from dynotui.core.store import Store
@@ -79,8 +81,9 @@ def test_a_damaged_cache_is_rebuilt(tmp_path):
         assert _shown(compute(Store(ws, annotator="x"))) == expected
 
 
-def test_a_cache_of_the_right_shape_but_wrong_values_is_rebuilt(tmp_path):
-    # given a cache whose entries match the files' signatures but point past their counts
+@pytest.mark.parametrize("field, junk", [("key_of", 99), ("rules", ["a list"]), ("keys", [1])])
+def test_a_cache_of_the_right_signatures_but_wrong_values_is_rebuilt(tmp_path, field, junk):
+    # given a cache whose entries match the files' signatures but hold values of another shape
     ws = tmp_path / "ws"
     store = Store(ws, annotator="ana")
     store.add_proposals(_props("hub:a", 6) + _props("hub:b", 3))
@@ -89,7 +92,7 @@ def test_a_cache_of_the_right_shape_but_wrong_values_is_rebuilt(tmp_path):
     cache = ws / "cache" / "summaries.json"
     data = json.loads(cache.read_bytes())
     for entry in data["files"].values():
-        entry["key_of"] = [99] * len(entry["key_of"])
+        entry[field] = [junk] * len(entry["key_of"]) if field == "key_of" else junk
     cache.write_text(json.dumps(data))
     # when a fresh process counts, then it recounts from the files (and mends the cache)
     assert _shown(compute(Store(ws, annotator="x"))) == expected == _recount(store)
