@@ -41,11 +41,15 @@ def summarise(props: list[Proposal]) -> dict[str, Any]:
     counts: list[int] = []
     key_of: list[int] = []
     sums = [0, 0, 0.0, 0, 0]  # tokens in, tokens out, cost, with errors, with warnings
-    rules: Counter[str] = Counter()
+    rules: dict[str, int] = {}
     instr: list[str] = []  # a list, not counts: Counter counts a chain of lists in C
     for p in props:
-        failed = [v for v in p.verdicts if not v.ok]
-        errors = any(v.level == "error" for v in failed)
+        errors = warnings = False
+        for v in p.verdicts:
+            if not v.ok:
+                rules[v.rule] = rules.get(v.rule, 0) + 1
+                errors = errors or v.level == "error"
+                warnings = warnings or v.level == "warning"
         key = (p.dataset, p.model, p.variant, p.source, not errors)
         k = keys.setdefault(key, len(keys))
         if k == len(counts):
@@ -56,13 +60,12 @@ def summarise(props: list[Proposal]) -> dict[str, Any]:
         sums[1] += p.tokens_out
         sums[2] += p.cost_usd
         sums[3] += errors
-        sums[4] += any(v.level == "warning" for v in failed)
-        rules.update(v.rule for v in failed)
+        sums[4] += warnings
         text = instruction_key(p)
         if text:
             instr.append(text)
     return {"keys": [list(k) for k in keys], "counts": counts, "pids": [p.id for p in props],
-            "key_of": key_of, "sums": sums, "rules": dict(rules), "instr": instr}
+            "key_of": key_of, "sums": sums, "rules": rules, "instr": instr}
 
 
 class Tally:
