@@ -12,8 +12,8 @@ from dynotui.core.sources.assemble import (build_meta, card_features, card_split
                                            choose_splits, config_names, light_datasets, pick_config,
                                            pick_split, resolve_streamed, stream_rows, take)
 from dynotui.core.sources.card import Card, parse_card
-from dynotui.core.sources.hubclient import (api, datasets_cache, endpoint, get, hub_cache, sync_env,
-                                            timeout, token, translate)
+from dynotui.core.sources.hubclient import (api, datasets_cache, endpoint, file_url, get,
+                                            hub_cache, sync_env, timeout, token, translate)
 
 SORTS = {"downloads": "downloads", "likes": "likes", "trending": "trending_score",
          "trending_score": "trending_score", "last_modified": "last_modified",
@@ -98,7 +98,41 @@ def list_hub(search: str | None = None, limit: int = 50, offset: int = 0, sort: 
         raise translate(exc, "the dataset list") from exc
 
 
-def _card(repo: str, sha: str) -> Card | None:
+_CARDS: dict[tuple[str, str, str], Card | None] = {}  # (endpoint, repo, sha): a sha never changes
+
+
+def direct_on() -> bool:
+    import os
+
+    return os.environ.get("DYNOTUI_HUB_DIRECT", "1") != "0"
+
+
+def _card(repo: str, sha: str, files: list[str] | None = None) -> Card | None:
+    """The card at a commit. For a repo we may read directly: one GET, kept for the process,
+    none when the file list shows no README.md; else through the Hub cache, where datasets
+    finds it again."""
+    from huggingface_hub.errors import EntryNotFoundError
+
+    from dynotui.core.sources.hubplan import readable
+
+    if files is None or not direct_on() or not readable(files):
+        return _cached_card(repo, sha)
+    key = (endpoint(), repo, sha)
+    if key not in _CARDS:
+        card = None
+        if "README.md" in files:
+            try:
+                text = get(file_url(repo, "README.md", sha)).content
+                card = parse_card(text.decode("utf-8", "replace"), f"README.md of {repo}")
+            except EntryNotFoundError:
+                card = None
+        if len(_CARDS) > 256:
+            _CARDS.clear()
+        _CARDS[key] = card
+    return _CARDS[key]
+
+
+def _cached_card(repo: str, sha: str) -> Card | None:
     from huggingface_hub import hf_hub_download
     from huggingface_hub.errors import EntryNotFoundError
 
@@ -131,24 +165,20 @@ def _direct(ref: DatasetRef, info: Any, sha: str, card: Card | None, config: str
             ) -> tuple[Any, dict[str, list[dict[str, Any]]]] | None:
     """(features, {split: rows}) read straight from the repo's files, as datasets would give
     them; None when datasets should read this one (DYNOTUI_HUB_DIRECT=0: always)."""
-    import os
-
-    from huggingface_hub import hf_hub_url
-
     from dynotui.core.sources.cardfeatures import card_feature_nodes
     from dynotui.core.sources.hubplan import plan
     from dynotui.core.sources.hubread import Reading, Unsupported, read_failure
     from dynotui.core.sources.litefeatures import from_nodes
 
-    if os.environ.get("DYNOTUI_HUB_DIRECT", "1") == "0" or (card is not None and card.problem):
+    if not direct_on() or (card is not None and card.problem):
         return None
-    layout = plan([s.rfilename for s in info.siblings or []], card, config)
+    files = _files(info)
+    layout = plan(files, card, config) if files is not None else None
     if layout is None:
         return None
     names = list(layout.splits)
     chosen = choose_splits(ref, names)
-    urls = {s: [hf_hub_url(ref.name, f, repo_type="dataset", revision=sha, endpoint=endpoint())
-                for f in layout.splits[s]] for s in names}
+    urls = {s: [file_url(ref.name, f, sha) for f in layout.splits[s]] for s in names}
     try:
         nodes = card_feature_nodes(card, config)
         reading = Reading(layout.reader, from_nodes(nodes) if nodes is not None else None,
@@ -163,6 +193,11 @@ def _direct(ref: DatasetRef, info: Any, sha: str, card: Card | None, config: str
     return reading.features, raw
 
 
+def _files(info: Any) -> list[str] | None:
+    siblings = getattr(info, "siblings", None)
+    return None if siblings is None else [s.rfilename for s in siblings]
+
+
 def _info(ref: DatasetRef):
     info = api().dataset_info(ref.name, revision=ref.revision, timeout=timeout())
     return info, info.sha or ref.revision
@@ -172,7 +207,7 @@ def load_meta(ref: DatasetRef, rows: int = 100, settings: Any = None) -> Dataset
     what = f"hub:{ref.name}" + (f"@{ref.revision}" if ref.revision else "")
     try:
         info, sha = _info(ref)
-        card = _card(ref.name, sha)
+        card = _card(ref.name, sha, _files(info))
         configs = config_names(card)
         config = pick_config(ref, configs)
         sizes = card_split_sizes(card, config)
@@ -214,7 +249,7 @@ def iter_rows(ref: DatasetRef, split: str | None = None, limit: int | None = Non
     what = f"hub:{ref.name}"
     try:
         info, sha = _info(ref)
-        card = _card(ref.name, sha)
+        card = _card(ref.name, sha, _files(info))
         configs = config_names(card)
         config = pick_config(ref, configs)
         dd = _stream(ref, sha, card, configs, config, card_features(card, config))

@@ -102,6 +102,13 @@ def datasets_cache() -> str | None:
     return str(Path(env["HF_HOME"]) / "datasets") if env.get("HF_HOME") else None
 
 
+def file_url(repo: str, path: str, revision: str) -> str:
+    """A dataset file's resolve URL (as hf_hub_url builds it, without importing file_download)."""
+    from urllib.parse import quote
+
+    return f"{endpoint()}/datasets/{repo}/resolve/{quote(revision, safe='')}/{quote(path)}"
+
+
 def api():
     from huggingface_hub import HfApi
 

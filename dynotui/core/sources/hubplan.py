@@ -146,16 +146,34 @@ def _sanitize(data_files: Any) -> dict[str, list[str]] | None:
     return None
 
 
-def plan(files: list[str], card: Card | None, config: str) -> Plan | None:
-    """The files of each split of `config`, or None where datasets should decide."""
-    if len(files) >= MAX_SIBLINGS or any(f.rsplit("/", 1)[-1] in CHANGES_LAYOUT or f.endswith(".py") for f in files):
+def _data_files(files: list[str]) -> tuple[list[str], set[str]] | None:
+    """The repo's data files and their suffixes, None when datasets should read the repo
+    whatever its card says (a script, .huggingface.yaml, other kinds of files, mixed formats,
+    a file list the Hub may have cut short)."""
+    if len(files) >= MAX_SIBLINGS or any(f.rsplit("/", 1)[-1] in CHANGES_LAYOUT
+                                         or f.endswith(".py") for f in files):
         return None
     data = [f for f in files if not _hidden(f) and not _special(f)
             and f.rsplit("/", 1)[-1] not in IGNORED and _suffixes(f)]
     suffixes = {_suffixes(f)[-1].lower() for f in data}
     readers = {FORMATS.get(s) for s in suffixes}
     if len(readers) != 1 or None in readers or suffixes == {"csv", "tsv"}:
-        return None  # other files datasets may read (images, .txt, archives), or mixed formats
+        return None
+    return data, suffixes
+
+
+def readable(files: list[str]) -> bool:
+    """Whether a repo may be read directly (its card can still send it to datasets)."""
+    return _data_files(files) is not None
+
+
+def plan(files: list[str], card: Card | None, config: str) -> Plan | None:
+    """The files of each split of `config`, or None where datasets should decide."""
+    found_data = _data_files(files)
+    if found_data is None:
+        return None
+    data, suffixes = found_data
+    reader = FORMATS[next(iter(suffixes))]
     declared = card_configs(card.data) if card else []
     if declared:
         entry = next((c for c in declared if str(c["config_name"]) == config), None)
@@ -174,4 +192,4 @@ def plan(files: list[str], card: Card | None, config: str) -> Plan | None:
         if not found or any(f not in data for f in found):
             return None  # datasets reports missing or odd files its own way
         splits[split] = found
-    return Plan(readers.pop(), splits, "\t" if suffixes == {"tsv"} else ",")
+    return Plan(reader, splits, "\t" if suffixes == {"tsv"} else ",")

@@ -165,14 +165,13 @@ def test_show_of_a_multi_config_card_asks_each_file_once(hub):
     counts = Counter(hub.paths())
     assert counts == Counter({
         "GET /api/datasets/acme/tickets": 1,
-        f"HEAD /datasets/acme/tickets/resolve/{sha}/README.md": 1,
         f"GET /datasets/acme/tickets/resolve/{sha}/README.md": 1,
         f"GET /datasets/acme/tickets/resolve/{sha}/data/replies/train.jsonl": 1,
         f"GET /datasets/acme/tickets/resolve/{sha}/data/replies/test.jsonl": 1})
     assert meta.field_names == ["ticket", "reply"] and len(meta.rows["train"]) > 5
     before = len(hub.requests)
     again = load_meta(parse_ref("hub:acme/tickets", config="replies"), rows=100)
-    assert again.rows == meta.rows  # the card now comes from the Hub cache: no HEAD, no GET
+    assert again.rows == meta.rows  # the card of that commit is kept: no second GET
     assert sorted(hub.paths()[before:]) == [
         "GET /api/datasets/acme/tickets",
         f"GET /datasets/acme/tickets/resolve/{sha}/data/replies/test.jsonl",
@@ -198,6 +197,17 @@ def test_what_the_direct_read_does_not_mirror_goes_to_datasets(hub):
     meta = load_meta(parse_ref("hub:acme/mixed"), rows=2)  # mixed objects: datasets' Json
     assert len(meta.rows["train"]) == 2
     assert any("/tree/" in p for p in hub.paths())  # datasets' module factory ran
+    hub.add_dataset("acme/logo", {"README.md": "---\nlicense: mit\n---\nWith a logo.\n",
+                                  "train.jsonl": jsonl([{"a": 1}]), "logo.png": b"\x89PNG"})
+    sha = hub.repos["acme/logo"].sha
+    before = len(hub.requests)
+    load_meta(parse_ref("hub:acme/logo"), rows=1)  # an image: datasets decides from the start
+    ours = hub.paths()[before:]
+    ours = ours[:next(i for i, p in enumerate(ours) if "/tree/" in p)]
+    # the card went through the Hub cache (HEAD, GET), where datasets looks for it
+    assert [p for p in ours if p.endswith("README.md")] == [
+        f"HEAD /datasets/acme/logo/resolve/{sha}/README.md",
+        f"GET /datasets/acme/logo/resolve/{sha}/README.md"]
 
 
 def test_a_missing_data_file_and_offline_mode_stay_clear(hub, monkeypatch):
