@@ -80,6 +80,10 @@ async def test_the_queue_strip_marks_who_decided_elsewhere(workspace):
         assert review.current.id == props[2].id and lines[props[2].id].startswith("▸")
         assert "all 2/5 (3 left)" in status_line(app)
         assert app.queue.all.by_status["accepted"] == 2 and app.queue.all.left == 3
+        # And a reload of the queue keeps her other window's mark (this session's)
+        app.load_queue(review.current.id)
+        await settle(pilot, app)
+        await wait_for(pilot, lambda: strip_lines(app)[props[1].id].endswith("⇄you"), timeout=5)
         # When she decides props[1] here, it is no longer marked as decided elsewhere
         review.queue.go(props[1].id)
         review.show_current()
