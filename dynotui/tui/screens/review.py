@@ -21,7 +21,7 @@ from dynotui.tui.widgets.proposal import proposal_text, sample_rows, samples_hea
 from dynotui.tui.widgets.queue_strip import QueueStrip
 from dynotui.tui.widgets.status import StatusLine
 from dynotui.tui.widgets.text_pane import Part, TextPane
-from dynotui.tui.similar import SimilarFound, SimilarLookup
+from dynotui.tui.similar import EmbedFinished, EmbedProgress, SimilarFound, SimilarLookup
 from dynotui.tui.watch import INTERVAL as WATCH_INTERVAL, DecisionWatch, Elsewhere
 from dynotui.tui.writer import Job
 
@@ -47,6 +47,8 @@ class ReviewScreen(SavedResults, Screen):
         Binding("r", "regenerate", "regenerate", show=False, id="review.regenerate"),
         Binding("u", "first_undecided", "first undecided", show=False, id="review.first-undecided"),
         Binding("s", "similar", "similar", show=False, id="review.similar"),
+        Binding("escape", "cancel_embedding", "cancel embedding", show=False,
+                id="review.cancel-embedding"),
         Binding("g", "guidelines", "guidelines", show=False, id="review.guidelines"),
         Binding("c", "conflicts", "conflicts queue", show=False, id="review.conflicts"),
         *_reason_bindings(),
@@ -76,6 +78,9 @@ class ReviewScreen(SavedResults, Screen):
             self.queue_ready(self.app.pending_dataset)
         self.set_interval(1.0, self.refresh_status)
         self.set_interval(WATCH_INTERVAL, self.watch.poll)
+
+    def on_unmount(self) -> None:
+        self.similar.cancel(quiet=True)  # an embedding worker process must not outlive the app
 
     @property
     def queue(self):
@@ -321,6 +326,18 @@ class ReviewScreen(SavedResults, Screen):
     def _similar_found(self, message: SimilarFound) -> None:
         if self.similar.found(message) and self.current is not None \
                 and self.current.id == message.pid:
+            self._render_proposal(self.current, self._meta_of(self.current))
+
+    def action_cancel_embedding(self) -> None:
+        if self.similar.cancel() and self.current is not None:
+            self._render_proposal(self.current, self._meta_of(self.current))
+
+    @on(EmbedProgress)
+    @on(EmbedFinished)
+    def _embed_news(self, message: EmbedProgress | EmbedFinished) -> None:
+        handle = (self.similar.embed_progress if isinstance(message, EmbedProgress)
+                  else self.similar.embed_finished)
+        if handle(message) and self.current is not None:
             self._render_proposal(self.current, self._meta_of(self.current))
 
     def action_first_undecided(self) -> None:

@@ -5,8 +5,8 @@ import subprocess
 import sys
 
 # sentence_transformers = None in sys.modules makes every `import sentence_transformers` fail,
-# exactly as when the package is not installed
-PRELUDE = "import sys; sys.modules['sentence_transformers'] = None\n"
+# exactly as when the package is not installed (onnxruntime too: the extra brings both)
+PRELUDE = "import sys; sys.modules['sentence_transformers'] = sys.modules['onnxruntime'] = None\n"
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": os.getcwd()}
 
 
