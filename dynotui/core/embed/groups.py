@@ -2,7 +2,8 @@
 
 Vectors are L2-normalised, so cosine is a dot product. Identical texts are scored once. Groups
 form around centres, most-connected first; a member joins a centre it is itself close to, so
-A~B and B~C no longer chain A, B and C into one group as union-find did.
+A~B and B~C no longer chain A, B and C into one group as union-find did. The close pairs come
+from pairs.py, which finds exactly the pairs all-pairs scoring finds without scoring them all.
 """
 
 from __future__ import annotations
@@ -13,64 +14,58 @@ from typing import Any, Callable
 
 import numpy as np
 
-SCORES_PER_BLOCK = 8_000_000  # 32 MB of float32 scores per block, whatever n is
-
-
-def close_pairs(vectors: np.ndarray, threshold: float, block: int | None = None):
-    """Yield (i, j, score) with i < j and vectors[i] . vectors[j] >= threshold.
-
-    Block by block over the upper triangle, so memory stays at one block x n scores. (A bound
-    through a 48-d basis was tried: on MiniLM vectors it ruled out too few pairs and ran 6x
-    slower; bench/near_groups.py compares.)
-    """
-    n = len(vectors)
-    block = block or max(16, SCORES_PER_BLOCK // max(n, 1))
-    for start in range(0, n, block):
-        stop = min(n, start + block)
-        scores = vectors[start:stop] @ vectors[start:].T  # columns from `start`: upper triangle
-        rows, cols = np.nonzero(scores >= threshold)
-        keep = rows < cols
-        for r, c in zip(rows[keep].tolist(), cols[keep].tolist()):
-            yield start + r, start + c, float(scores[r, c])
+from dynotui.core.embed.pairs import close_pair_arrays
 
 
 def near_groups(vectors: np.ndarray, threshold: float, same: list[Any] | None = None,
                 block: int | None = None, apart: Callable[[int, int], bool] | None = None,
-                ) -> list[list[int]]:
+                clustered: bool | None = None) -> list[list[int]]:
     """Row groups, centre first, largest first; each member's cosine to the centre >= threshold.
 
     `same`: optional key per row; rows with equal keys (identical texts) always share a group.
     `apart(i, j)`: rows that must not be grouped although close (e.g. direction-swapped tasks).
+    `clustered`: how close pairs are found (pairs.py; None picks by size, same pairs either way).
     """
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     n = len(vectors)
-    twins: dict[int, list[int]] = {}  # representative -> rows with the same key
     if same is not None:
         first: dict[Any, int] = {}
-        for i, key in enumerate(same):
-            twins.setdefault(first.setdefault(key, i), []).append(i)
+        rep_of = np.array([first.setdefault(key, i) for i, key in enumerate(same)], np.int64)
     else:
-        twins = {i: [i] for i in range(n)}
-    reps = sorted(twins)
-    neighbours: dict[int, list[int]] = {r: [] for r in reps}
-    for a, b, _ in close_pairs(vectors[reps], threshold, block):
-        ra, rb = reps[a], reps[b]
-        if apart is None or not apart(ra, rb):
-            neighbours[ra].append(rb)
-            neighbours[rb].append(ra)
-    weight = {r: len(twins[r]) + sum(len(twins[m]) for m in neighbours[r]) for r in reps}
-    taken: set[int] = set()
+        rep_of = np.arange(n)
+    reps = np.unique(rep_of)  # one row per distinct key, in row order
+    at = np.searchsorted(reps, rep_of)  # each row's representative, as an index into reps
+    sizes = np.bincount(at, minlength=len(reps))
+    twins = np.split(np.argsort(at, kind="stable"), np.cumsum(sizes)[:-1])  # rows per key
+    i, j = close_pair_arrays(vectors[reps], threshold, block, clustered)
+    if apart is not None and len(i):
+        keep = [not apart(a, b) for a, b in zip(reps[i].tolist(), reps[j].tolist())]
+        i, j = i[keep], j[keep]
+    count = sizes.astype(np.float64)
+    weight = count + np.bincount(i, count[j], len(reps)) + np.bincount(j, count[i], len(reps))
+    start, neighbour = _adjacency(i, j, len(reps))
+    taken = np.zeros(len(reps), bool)
     groups: list[list[int]] = []
-    for centre in sorted(reps, key=lambda r: (-weight[r], r)):
-        if centre in taken:
+    for centre in np.lexsort((np.arange(len(reps)), -weight)).tolist():
+        if taken[centre]:
             continue
-        taken.add(centre)
-        members = [m for m in sorted(neighbours[centre]) if m not in taken]
-        taken.update(members)
-        rows = twins[centre] + [row for m in members for row in twins[m]]
+        close = neighbour[start[centre]:start[centre + 1]]
+        members = close[~taken[close]]  # ascending, as the rows are
+        taken[centre] = True
+        taken[members] = True
+        rows = twins[centre].tolist() + [r for m in members.tolist() for r in twins[m].tolist()]
         if len(rows) > 1:
             groups.append(rows)
     return sorted(groups, key=lambda g: (-len(g), g[0]))
+
+
+def _adjacency(i: np.ndarray, j: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Neighbour lists of undirected pairs: row r's neighbours, ascending, are
+    neighbour[start[r]:start[r + 1]]."""
+    src, dst = np.concatenate([i, j]), np.concatenate([j, i])
+    order = np.lexsort((dst, src))
+    start = np.concatenate([[0], np.cumsum(np.bincount(src, minlength=n))])
+    return start, dst[order]
 
 
 def spread(vectors: np.ndarray, group: list[int]) -> float:
