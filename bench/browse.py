@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -25,6 +26,9 @@ from textual.app import App, ComposeResult  # noqa: E402
 from textual.widgets import DataTable  # noqa: E402
 
 from dynotui.core.models import DatasetEntry, DatasetRef  # noqa: E402
+
+
+STEPS = 10  # cursor steps per run, one after the other as a held key gives them
 
 
 def make_folder(root: Path, n: int) -> Path:
@@ -68,8 +72,21 @@ async def naive(rows: list[DatasetEntry]) -> float:
         return time.perf_counter() - t0
 
 
-async def dynotui(workspace: Path, source: str, fetch=None) -> tuple[float, float]:
-    """(seconds until the first page is on screen, seconds for one cursor step after it)."""
+async def drawn(app) -> None:
+    """Until the next frame is drawn, and the layout passes it asked for (a first long page
+    brings in the scrollbar: one pass more). A step measured before them would pay for them."""
+    for _ in range(5):
+        done = asyncio.Event()
+        app.call_after_refresh(done.set)
+        await done.wait()
+        screen = app.screen
+        if not (screen._layout_required or screen._dirty_widgets):  # Textual's own flags
+            return
+
+
+async def dynotui(workspace: Path, source: str, fetch=None) -> tuple[float, list[float]]:
+    """(seconds until the first page is on screen, seconds of each of STEPS cursor steps after
+    it, the first one right after the page)."""
     from dynotui.config import load_settings
     from dynotui.core.store import Store
     from dynotui.tui.app import DynoApp
@@ -87,18 +104,18 @@ async def dynotui(workspace: Path, source: str, fetch=None) -> tuple[float, floa
             table.reset(fetch)  # else the screen lists the folder itself after its first frame
         while not table.entries:
             await asyncio.sleep(0.001)
-        done = asyncio.Event()
-        app.call_after_refresh(done.set)
-        await done.wait()
+        await drawn(app)
         first = time.perf_counter() - t0
-        done = asyncio.Event()
-        t1 = time.perf_counter()
-        table.action_cursor_down()
-        app.call_after_refresh(done.set)
-        await done.wait()
-        step = time.perf_counter() - t1
+        steps = []
+        for _ in range(STEPS):
+            done = asyncio.Event()
+            t1 = time.perf_counter()
+            table.action_cursor_down()
+            app.call_after_refresh(done.set)
+            await done.wait()
+            steps.append(time.perf_counter() - t1)
     store.close()
-    return first, step
+    return first, steps
 
 
 def main() -> None:
@@ -106,6 +123,7 @@ def main() -> None:
     parser.add_argument("--datasets", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
+    load_before = os.getloadavg()
     root = Path(tempfile.mkdtemp(prefix="dynotui-bench-browse-"))
     try:
         folder = make_folder(root, args.datasets)
@@ -114,30 +132,35 @@ def main() -> None:
         def fetch(offset: int, limit: int) -> list[DatasetEntry]:
             return listing[offset:offset + limit]
         results: dict[str, list[float]] = {"naive": [], "memory": [], "local": [], "step": [],
-                                           "scan": []}
+                                           "steps": [], "scan": []}
         from dynotui.core.sources import list_datasets
         for i in range(args.runs):
             t0 = time.perf_counter()
             list_datasets("local", path=folder, limit=200)
             results["scan"].append(time.perf_counter() - t0)
             results["naive"].append(asyncio.run(naive(listing)))
-            first, step = asyncio.run(dynotui(root / f"ws{i}", "local", fetch))
+            first, steps = asyncio.run(dynotui(root / f"ws{i}", "local", fetch))
             results["memory"].append(first)
-            results["step"].append(step)
+            results["step"].append(steps[0])
+            results["steps"].extend(steps)
             results["local"].append(asyncio.run(dynotui(root / f"wl{i}", str(folder)))[0])
     finally:
         shutil.rmtree(root, ignore_errors=True)
     med = {k: statistics.median(v) * 1000 for k, v in results.items()}
     n = f"{args.datasets:,}"
-    print(f"{args.runs} runs, medians, 120x40 headless")
+    load = " ".join(f"{x:.2f}" for x in load_before)
+    print(f"{args.runs} runs, medians, 120x40 headless; load average {load} before, "
+          f"{os.getloadavg()[0]:.2f} after")
     print(f"baseline: DataTable.add_rows of {n} rows on screen     {med['naive']:8.0f} ms")
     print(f"dynotui: first page of {n} (in-memory listing) on screen {med['memory']:6.0f} ms")
     print(f"dynotui: first page of {n} local files on screen        {med['local']:6.0f} ms")
     print(f"  of which list_datasets(local, limit=200) itself           {med['scan']:6.0f} ms")
-    print(f"dynotui: cursor step after that                          {med['step']:6.1f} ms")
+    print(f"dynotui: cursor step right after that                    {med['step']:6.1f} ms")
+    print(f"dynotui: cursor steps, all {STEPS} of each run                   {med['steps']:6.1f} ms")
     ok = max(med["memory"], med["local"]) <= 300
-    print(f"goal usable <= 300 ms: {'met' if ok else 'NOT met'} "
-          f"(in-memory {med['memory'] / med['naive']:.2f}x of the naive add_rows)")
+    print(f"goal first page <= 300 ms: {'met' if ok else 'NOT met'} "
+          f"(in-memory {med['memory'] / med['naive']:.2f}x of the naive add_rows); "
+          f"cursor step <= 50 ms: {'met' if med['step'] <= 50 else 'NOT met'}")
 
 
 if __name__ == "__main__":

@@ -68,3 +68,26 @@ async def test_hub_source_lists_searches_and_shows_a_dataset(tmp_path, hub):
         # Then its panel shows the card's features with ClassLabel names
         detail = await wait_detail(pilot, app, "hub:acme/topics")
         assert "hub:acme/topics" in detail and "ClassLabel" in detail
+
+
+async def test_the_bundled_samples_are_listed_in_the_first_frame(tmp_path, monkeypatch):
+    from dynotui.tui.screens.browse import BrowseScreen
+    from dynotui.tui.widgets.dataset_table import DatasetTable
+
+    listed: list[int] = []
+    pages: list[int] = []
+    mounted = BrowseScreen.on_mount
+
+    def on_mount(screen) -> None:  # the screen is drawn once its on_mount has run
+        mounted(screen)
+        listed.append(len(screen.query_one("#datasets").entries))
+    monkeypatch.setattr(BrowseScreen, "on_mount", on_mount)
+    monkeypatch.setattr(DatasetTable, "_load", lambda self, *args: pages.append(args[2]))
+    app = make_app(tmp_path / "ws", start="browse")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        # Then the eight samples are listed before the first frame, from the samples' index:
+        # no page was asked of a worker
+        assert listed == [8] and pages == []
+        # And the first one's panel follows
+        await wait_for(pilot, lambda: "Entailment Pairs" in app.browse.query_one("#detail").plain)

@@ -25,6 +25,7 @@ from dynotui.tui.widgets.status import StatusLine
 from dynotui.tui.widgets.text_pane import TextPane
 
 SOURCES = [("samples", "sample"), ("local folder", "local"), ("Hub", "hub")]
+META_DELAY = 0.3  # seconds the cursor rests on a row before its metadata is read
 FILTER_KEYS = {"license": "license", "lang": "language", "language": "language",
                "task": "task_category"}
 
@@ -79,6 +80,8 @@ class BrowseScreen(Screen):
     def __init__(self) -> None:
         super().__init__(id="browse")
         self._detail_timer = None
+        self._meta_timer = None
+        self._detail_key: str | None = None  # whose panel is shown
         self._search_timer = None
         self.source = "sample"
         self._generation: GenerationProgress | None = None  # what the progress line shows
@@ -151,8 +154,10 @@ class BrowseScreen(Screen):
                              offset=offset, filters=filters, settings=settings)
 
     def _list_status(self, message: str, error: bool = False) -> None:
+        # One fixed line: repainted without a layout pass of the screen.
         self.query_one("#list-status", Static).update(
-            Text(render.message(message), style="red" if error else "dim", no_wrap=True))
+            Text(render.message(message), style="red" if error else "dim", no_wrap=True),
+            layout=False)
 
     @on(DatasetTable.Counted)
     def _counted(self, message: DatasetTable.Counted) -> None:
@@ -166,8 +171,14 @@ class BrowseScreen(Screen):
             noun = "dataset" if message.loaded == 1 and message.complete else "datasets"
             self._list_status(f"{message.loaded}{more} {noun} · m marks · g generates · "
                               "Enter reviews")
-        if (message.loaded or message.complete) and self._detail_timer is None:
-            self._highlighted()  # the first entry's panel (or none), once the list is drawn
+        current = self.query_one(DatasetTable).current
+        if (message.loaded or message.complete) \
+                and (current.ref.key if current else None) != self._detail_key:
+            # The first entry's panel (or none) drawn with the list: on a timer it would land
+            # in the frame of the first key press.
+            if self._detail_timer is not None:
+                self._detail_timer.stop()
+            self._show_detail(with_list=True)
 
     def set_source(self, source: str) -> None:
         self.source = source
@@ -191,14 +202,21 @@ class BrowseScreen(Screen):
     # ---- detail ----------------------------------------------------------------------------
     @on(DatasetTable.RowHighlighted)
     def _highlighted(self) -> None:
-        if self._detail_timer is not None:
-            self._detail_timer.stop()
+        for timer in (self._detail_timer, self._meta_timer):
+            if timer is not None:
+                timer.stop()
+        self._meta_timer = None
         self._detail_timer = self.set_timer(0.12, self._show_detail)  # skip rows scrolled past
 
-    def _show_detail(self) -> None:
+    def _show_detail(self, with_list: bool = False) -> None:
         self._detail_timer = None
-        self.refresh_progress()
         entry = self.query_one(DatasetTable).current
+        self._detail_key = entry.ref.key if entry else None
+        if with_list:  # a new list repaints the screen anyway: one frame for all of it
+            self.refresh_progress()
+        else:  # the status line in a frame of its own: drawn with the panel, the frame would
+            # repaint every row between them (Textual repaints the box around all that changed)
+            self.call_after_refresh(self.refresh_progress)
         detail = self.query_one("#detail", TextPane)
         if entry is None:
             detail.update("")
@@ -208,7 +226,9 @@ class BrowseScreen(Screen):
             detail.update(meta_text(meta, self._proposals_line(entry.id)))
             return
         detail.update(entry_text(entry))
-        self._load_meta(entry)
+        # Read once the cursor rests: the reading thread (the `datasets` import the first time)
+        # competes with the key presses for the interpreter.
+        self._meta_timer = self.set_timer(META_DELAY, partial(self._load_meta, entry))
 
     def _proposals_line(self, dataset: str) -> str:
         queue = self.app.queue

@@ -278,5 +278,10 @@ class DatasetTable(ScrollView, can_focus=True):
             strip = self._strips[key] = self._strip(row_text(self._cells(e)), width)
         return strip.apply_style(style + cursor if row == self.cursor_row else style)
 
+    def on_mount(self) -> None:
+        # Made (hidden) now, with the screen, instead of styled and laid out in the frame of
+        # the first key press after the first long page.
+        self.vertical_scrollbar
+
     def on_resize(self) -> None:
         self._resize()
