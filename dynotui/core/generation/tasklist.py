@@ -25,10 +25,8 @@ from dynotui.core import safejson
 from dynotui.core.errors import DatasetError
 from dynotui.core.generation import validate
 from dynotui.core.models import DatasetMeta, DatasetRef, Feature, Proposal, Task, Verdict
-from dynotui.core.parallel import fork_map
 
 SOURCE = "hub"
-PARALLEL_ABOVE = 4000  # tasks to check before the checks are shared among processes
 
 
 @dataclass
@@ -151,7 +149,7 @@ def build_proposals(entries: list[Any], source_name: str, store=None
     repeats = Counter(e["instruction"].strip() for e in usable)
     metas = store.metas() if store is not None else {}
     stored = store.ids() if store is not None else set()
-    props, checks = [], []
+    props = []
     for entry in usable:
         name = str(entry["task_name"]).strip()
         dataset, config = mapping[name]
@@ -165,11 +163,7 @@ def build_proposals(entries: list[Any], source_name: str, store=None
         if prop.id in stored:
             continue  # stored already: add_proposals skips it, so skip the (slow) checks too
         report.validated_with_meta += meta is not None
-        checks.append((prop, (entry, prop.task, meta, ref)))
-    # the checks are most of an import's time: on every CPU for a big list (core/parallel.py)
-    verdicts = fork_map(_verdicts, [args for _, args in checks], above=PARALLEL_ABOVE)
-    for (prop, _), found in zip(checks, verdicts):
-        prop.verdicts = found
+        prop.verdicts = _verdicts(entry, prop.task, meta, ref)
         group = repeats[prop.task.instruction]
         if group > 1:
             prop.verdicts.append(Verdict("duplicate_instruction", False,
