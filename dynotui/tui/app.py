@@ -18,6 +18,9 @@ from textual.worker import get_current_worker
 from textual.app import App
 from textual.binding import Binding
 
+from dynotui.config import load_settings
+from dynotui.core.store import Store
+from dynotui.core.store.layout import DATASETS
 from dynotui.tui import jobs, render, screens
 from dynotui.tui.commands import DynoCommands
 from dynotui.tui.messages import (GenerationDone, GenerationProgress, QueueLoaded, Saved,
@@ -128,14 +131,10 @@ class DynoApp(App[int]):
         self.call_after_refresh(self.load_queue)  # progress for every screen, after first frame
 
     def _ask_annotator(self) -> None:
-        from dynotui.tui.screens.annotator import AnnotatorScreen
-
-        self.push_screen(AnnotatorScreen(), self._open_store)
+        self.push_screen(screens.screen_class("annotator")(), self._open_store)
 
     @work(thread=True, group="store", exit_on_error=False)
     def _open_store(self, name: str) -> None:
-        from dynotui.core.store import Store
-
         try:
             store = Store(self.settings.workspace, annotator=name)
         except Exception as exc:  # a workspace problem: say it, ask again
@@ -189,7 +188,8 @@ class DynoApp(App[int]):
         keymap = dict(self.settings.keymap or {})
         if not keymap:
             return
-        from dynotui.tui.keys import binding_ids  # imports every screen: only for a keymap
+        # Deferred for start-up time: keys imports every screen, needed only for a keymap.
+        from dynotui.tui.keys import binding_ids
 
         unknown = sorted(set(keymap) - binding_ids())
         if unknown:
@@ -210,10 +210,9 @@ class DynoApp(App[int]):
             super().action_command_palette()
 
     def action_help(self) -> None:
-        from dynotui.tui.screens.help import HelpScreen
-
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.screen))
+        help_screen = screens.screen_class("help")
+        if not isinstance(self.screen, help_screen):
+            self.push_screen(help_screen(self.screen))
 
     def review_dataset(self, dataset: str) -> None:
         if self.review is not None and self.queue is not None:
@@ -290,6 +289,7 @@ class DynoApp(App[int]):
         self.generation_cancel = threading.Event()
         names = ", ".join(str(r) for r in refs[:3]) + (" …" if len(refs) > 3 else "")
         self.notify(render.message(f"Generating proposals for {names}"), markup=False, timeout=3)
+        # Deferred for start-up time: the prompts module costs ~10 ms (CPU, loaded machine).
         from dynotui.core.generation.prompts import default_variants
 
         total = len(refs) * len(default_variants(self.settings))
@@ -353,8 +353,6 @@ class DynoApp(App[int]):
 def has_dataset_files(workspace) -> bool:
     """Whether anything was generated or imported here, without parsing the store (counting
     50k proposals takes half a second; the queue loads them in a worker anyway)."""
-    from dynotui.core.store.layout import DATASETS
-
     try:
         return any(entry.name.endswith(".json") for entry in os.scandir(workspace / DATASETS))
     except OSError:
@@ -362,9 +360,6 @@ def has_dataset_files(workspace) -> bool:
 
 
 def run_app(args: Any) -> int:
-    from dynotui.config import load_settings
-    from dynotui.core.store import Store
-
     settings = load_settings(workspace=getattr(args, "workspace", None),
                              annotator=getattr(args, "annotator", None),
                              theme=getattr(args, "theme", None),

@@ -59,12 +59,15 @@ class DynoCommands(Provider):
 
 
 def _guidelines(app: Any) -> None:
+    # Deferred for start-up time (the palette's provider loads with the app): tui.team and
+    # the team outcomes it reads cost ~5 ms.
     from dynotui.tui.team import show_guidelines
 
     show_guidelines(app)
 
 
 def _generate_queued(app: Any) -> None:
+    # Deferred for start-up time: crawljob brings the crawl and queue modules (~0.1 s).
     from dynotui.tui.crawljob import generate_queued
 
     generate_queued(app)

@@ -18,8 +18,11 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
+from dynotui.core.growth.crawl import crawl
+from dynotui.core.growth.queue import generate_queued as run_queued
 from dynotui.tui import render
 from dynotui.tui.messages import CrawlShown, GenerationDone, GenerationProgress
+from dynotui.tui.query import parse_query
 
 DEFAULT_LIMIT = 100
 
@@ -98,8 +101,6 @@ def summary(report: Any, limit: int) -> str:
 def crawl_query(text: str) -> tuple[str | None, str | None]:
     """Browse's search box -> (search, task category) for the crawl (other filters: the
     catalog verdicts judge license and language anyway)."""
-    from dynotui.tui.screens.browse import parse_query
-
     search, filters, _ = parse_query(text)
     return search or None, filters.get("task_category") or None
 
@@ -170,8 +171,6 @@ class CrawlRunner(Widget):
     @work(thread=True, group="crawl", exit_on_error=False)
     def _crawl(self, search: str | None, task: str | None, limit: int,
                cancel: threading.Event) -> None:
-        from dynotui.core.growth.crawl import crawl
-
         app = self.app
         try:
             report = crawl(app.store, app.settings, search=search, task_category=task,
@@ -272,15 +271,13 @@ def generate_queued(app: Any) -> None:
 
 
 def _generate_queued(app: Any, cancel: threading.Event) -> None:
-    from dynotui.core.growth.queue import generate_queued as run
-
     def on_progress(event: Any) -> None:
         label = f"{event.dataset} {event.variant}: {event.status} · {event.kept} kept"
         app.post_message(GenerationProgress(event.done, event.total,
                                             event.tokens_in + event.tokens_out, event.cost_usd,
                                             label))
     try:
-        report = run(app.store, app.settings, on_progress=on_progress, cancel=cancel)
+        report = run_queued(app.store, app.settings, on_progress=on_progress, cancel=cancel)
     except Exception as exc:  # the app's handler names it and clears the progress line
         app.post_message(GenerationDone([], None, str(exc)))
         return

@@ -26,6 +26,7 @@ def fetch_meta(store: Any, settings: Any, dataset: str, config: str | None,
         return cache[key]
     meta = store.load_meta(key)
     if meta is None:
+        # Deferred for start-up time (jobs loads with the app): the sources package, ~10 ms.
         from dynotui.core.sources import load_meta
 
         meta = load_meta(ref_for(dataset, config), rows=settings.sample_rows, settings=settings)
@@ -46,7 +47,7 @@ def load_queue(store: Any, annotator: str, overlap: int = 0, conflicts: bool = F
     statuses = store.statuses(annotator)
     team: dict = {}
     if conflicts:
-        from dynotui.core.team.conflicts import conflicts as find
+        from dynotui.core.team.conflicts import conflicts as find  # deferred for start-up time
 
         team = {p.id: c for c in find(store, adjudicators or []) for p in c.versions}
         proposals = [p for p in proposals if p.id in team]
@@ -56,7 +57,7 @@ def load_queue(store: Any, annotator: str, overlap: int = 0, conflicts: bool = F
     # One dataset after another (oldest first), each in the order its proposals arrived.
     proposals.sort(key=lambda p: (first[p.dataset], p.dataset, p.created, p.version))
     if overlap and not conflicts:
-        from dynotui.core.team.overlap import store_arrange
+        from dynotui.core.team.overlap import store_arrange  # deferred for start-up time
 
         proposals = store_arrange(store, proposals, annotator, overlap, statuses,
                                   adjudicators or [])
@@ -72,6 +73,7 @@ def generate(store: Any, settings: Any, refs: list[DatasetRef], force: bool,
              cancel: threading.Event, regenerate: bool = False) -> Any:
     """Run the core generation for `refs` with the configured variants, reporting tokens and
     cost as answers arrive; regenerate: with the datasets' rejections as feedback."""
+    # Deferred for start-up time: the generation package costs ~65 ms (CPU, loaded machine).
     from dynotui.core.generation.run import generate as run
 
     def on_progress(event: Any) -> None:  # sums for the run so far, after each call

@@ -52,8 +52,10 @@ class SimilarLookup:
     def embedding(self) -> bool:
         return self.job is not None
 
+    # The embedding modules below are deferred for start-up time: Review loads this module,
+    # and they bring numpy (~0.13 s).
     def toggle(self) -> None:
-        from dynotui.core.embed import available
+        from dynotui.core.embed import available  # deferred: numpy
 
         if not self.on and not available():
             self.screen.notify("Similar instructions need the embeddings extra: "
@@ -66,8 +68,8 @@ class SimilarLookup:
         self.cache.clear()
         self._asked.clear()
         if self.on:
-            from dynotui.core.embed.job import EmbedJob
-            from dynotui.core.embed.workspace import settings_model
+            from dynotui.core.embed.job import EmbedJob  # deferred: numpy
+            from dynotui.core.embed.workspace import settings_model  # deferred: numpy
 
             app = self.screen.app
             self.progress = None
@@ -77,8 +79,8 @@ class SimilarLookup:
 
     def _embed(self, app: Any, job: Any) -> None:
         """Thread worker: embed what is not cached in a worker process, posting progress."""
-        from dynotui.core.embed.job import Cancelled, missing_texts
-        from dynotui.core.embed.workspace import live_proposals
+        from dynotui.core.embed.job import Cancelled, missing_texts  # deferred: numpy
+        from dynotui.core.embed.workspace import live_proposals  # deferred: numpy
 
         post = self.screen.post_message
         try:
@@ -142,7 +144,7 @@ class SimilarLookup:
         return ["looking up…"]
 
     def _look_up(self, app: Any, p: Proposal) -> None:
-        from dynotui.core.embed import similar_lines
+        from dynotui.core.embed import similar_lines  # deferred: numpy
 
         try:
             lines = similar_lines(app.store, p, k=5, settings=app.settings)

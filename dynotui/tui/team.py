@@ -13,6 +13,9 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from dynotui.core.errors import DynoError
+from dynotui.core.team import guidelines
+from dynotui.core.team.outcomes import ADJUDICATOR
 from dynotui.tui import render
 
 CONFLICTS = "conflicts"
@@ -67,9 +70,6 @@ NO_GUIDELINES = ("No guidelines yet. Write them in WORKSPACE/guidelines.md (or p
 
 def show_guidelines(app: Any) -> None:
     """Open the guidelines modal (read fresh each time: the lead may have edited them)."""
-    from dynotui.core.errors import DynoError
-    from dynotui.core.team import guidelines
-
     try:
         path = guidelines.find(app.settings.workspace, app.settings.guidelines)
         text = guidelines.read(path) if path else NO_GUIDELINES
@@ -90,8 +90,6 @@ def role(app: Any) -> str:
     """The role a decision made now carries: 'adjudicator' in the conflicts queue of an
     adjudicator (--adjudicate or `adjudicators` in the config), else none."""
     if getattr(app, "queue_filter", None) == CONFLICTS and is_adjudicator(app):
-        from dynotui.core.team.outcomes import ADJUDICATOR
-
         return ADJUDICATOR
     return ""
 

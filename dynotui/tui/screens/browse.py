@@ -18,6 +18,7 @@ from dynotui.tui import render
 from dynotui.tui.widgets.footer import KeyFooter
 from dynotui.tui.widgets import steady_cursors
 from dynotui.tui.messages import CrawlShown, GenerationProgress, MetaLoaded
+from dynotui.tui.query import parse_query, verdict_keep
 from dynotui.tui.widgets.dataset_detail import entry_text, meta_text
 from dynotui.tui.widgets.dataset_table import DatasetTable
 from dynotui.tui.widgets.progress_line import ProgressLine
@@ -26,30 +27,6 @@ from dynotui.tui.widgets.text_pane import TextPane
 
 SOURCES = [("samples", "sample"), ("local folder", "local"), ("Hub", "hub")]
 META_DELAY = 0.3  # seconds the cursor rests on a row before its metadata is read
-FILTER_KEYS = {"license": "license", "lang": "language", "language": "language",
-               "task": "task_category"}
-
-
-def parse_query(text: str) -> tuple[str, dict[str, str], str]:
-    """`words license:mit lang:en task:x verdict:ok` -> (search, filters, verdict)."""
-    words, filters, verdict = [], {}, ""
-    for token in text.split():
-        key, sep, value = token.partition(":")
-        if sep and key.lower() in FILTER_KEYS and value:
-            filters[FILTER_KEYS[key.lower()]] = value
-        elif sep and key.lower() == "verdict" and value:
-            verdict = value.lower()
-        else:
-            words.append(token)
-    return " ".join(words), filters, verdict
-
-
-def verdict_keep(verdict: str):
-    if verdict in ("ok", "pass", "passes", "good"):
-        return lambda e: all(v.ok for v in e.verdicts if v.level == "error")
-    if verdict in ("fail", "bad", "failed"):
-        return lambda e: any(not v.ok and v.level == "error" for v in e.verdicts)
-    return None
 
 
 def whole_listing(fetch):
@@ -148,6 +125,8 @@ class BrowseScreen(Screen):
     @staticmethod
     def _fetch(source, path, search, filters, settings, offset: int,
                limit: int) -> list[DatasetEntry]:
+        # Deferred for start-up time: the sources package (~10 ms) is not needed to show the
+        # bundled samples, which come from their index.
         from dynotui.core.sources import list_datasets
 
         return list_datasets(source=source, path=path, search=search, limit=limit,
@@ -237,7 +216,7 @@ class BrowseScreen(Screen):
 
     @work(thread=True, exclusive=True, group="browse-meta", exit_on_error=False)
     def _load_meta(self, entry: DatasetEntry) -> None:
-        from dynotui.core.sources import load_meta
+        from dynotui.core.sources import load_meta  # deferred for start-up time, as above
 
         try:
             meta = load_meta(entry.ref, rows=self.app.settings.sample_rows,
@@ -295,12 +274,13 @@ class BrowseScreen(Screen):
         self.refresh_list()
 
     def action_crawl(self) -> None:
+        # Deferred for start-up time: crawljob brings the crawl and queue modules (~0.1 s).
         from dynotui.tui.crawljob import start_crawl
 
         start_crawl(self)  # the worker, its progress and the limit prompt live in crawljob.py
 
     def action_escape(self) -> None:
-        from dynotui.tui.crawljob import cancel_crawl
+        from dynotui.tui.crawljob import cancel_crawl  # deferred for start-up time, as above
 
         if self.app.cancel_generation() or cancel_crawl(self):
             return

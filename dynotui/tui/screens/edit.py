@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Label, Select, SelectionList, Static, TextArea
 
+from dynotui.core.generation.validate import check_item
 from dynotui.core.models import DatasetMeta, Proposal, Task
 from dynotui.tui import jobs, render
 from dynotui.tui.widgets.footer import KeyFooter
@@ -141,8 +142,6 @@ class EditScreen(Screen[Task | None]):
         task = self.task()
         verdicts = []
         if self.meta is not None:
-            from dynotui.core.generation.validate import check_item
-
             verdicts = check_item(task.to_dict(), self.meta, set(), set()).verdicts
         box = self.query_one("#edit-verdicts", Static)
         problems = verdict_lines(verdicts)

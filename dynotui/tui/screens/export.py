@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select, Static
 
+from dynotui.core.export import FORMATS, POLICIES, STYLES, ExportOptions, run_export
 from dynotui.tui import render
 from dynotui.tui.widgets.footer import KeyFooter
 from dynotui.tui.widgets.status import StatusLine
@@ -60,8 +61,6 @@ class ExportScreen(Screen):
         self.cancel_event: threading.Event | None = None
 
     def compose(self) -> ComposeResult:
-        from dynotui.core.export import FORMATS, POLICIES, STYLES
-
         with VerticalScroll(id="export-form", can_focus=False):
             yield Static(Text("Export accepted tasks applied to their rows. Ctrl+S runs, "
                               "Esc cancels a running export.", style="dim"))
@@ -125,8 +124,6 @@ class ExportScreen(Screen):
         self.query_one("#dedupe", Checkbox).disabled = event.value == "dynosaur"
 
     def options(self):
-        from dynotui.core.export import ExportOptions
-
         def value(name: str) -> str:
             return self.query_one(f"#{name}", Input).value.strip()
 
@@ -167,8 +164,6 @@ class ExportScreen(Screen):
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _export(self, options: Any, cancel: threading.Event) -> None:
-        from dynotui.core.export import run_export
-
         try:
             report = run_export(self.app.store, options,
                                 on_progress=lambda p: self.post_message(self.Progressed(p)),

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from dynotui.tui import render
+from dynotui.tui.team import show_guidelines
 
 
 def _key(app, binding: Binding) -> str:
@@ -72,6 +73,4 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(None)
 
     def action_guidelines(self) -> None:
-        from dynotui.tui.team import show_guidelines
-
         show_guidelines(self.app)

@@ -15,6 +15,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
+from dynotui.core.growth.log import stage_line
+from dynotui.core.stats import compute
+from dynotui.core.team.agreement import compute as agreement
 from dynotui.tui import render, team
 from dynotui.tui.widgets.footer import KeyFooter
 from dynotui.tui.widgets.status import StatusLine
@@ -80,8 +83,6 @@ def stats_renderable(data: dict[str, Any]) -> Group:
         parts.append(render.join(("Failed checks: ", "bold"), (", ".join(
             f"{k} {v}" for k, v in data["verdicts"].items()), "")))
     if data.get("crawl_stages"):  # the growth stages `dynotui crawl` recorded
-        from dynotui.core.growth.log import stage_line
-
         parts.append(Text("Crawl stages", style="bold"))
         for stage in data["crawl_stages"]:  # Text(end="") would join lines; textual counts "\n"
             parts.append(render.line(stage_line(stage), limit=300))
@@ -114,12 +115,8 @@ class StatsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="stats", exit_on_error=False)
     def _compute(self) -> None:
-        from dynotui.core.stats import compute
-
         try:
             data = compute(self.app.store)
-            from dynotui.core.team.agreement import compute as agreement
-
             data["agreement"] = agreement(self.app.store, self.app.settings.adjudicators)
         except Exception as exc:  # shown on the screen; the app goes on
             self.post_message(self.Computed(None, render.message(exc)))

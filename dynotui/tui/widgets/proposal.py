@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from dynotui.core.models import DatasetMeta, Proposal, Task, Verdict
+from dynotui.core.instances import build, feature_map
 from dynotui.tui import render
 
 STATUS_STYLE = {"accepted": "bold green", "rejected": "bold red", "skipped": "yellow",
@@ -104,8 +105,6 @@ def samples_head(task: Task, limit: int = 400) -> Text:
 def sample_rows(task: Task, meta: DatasetMeta, n: int = 3, limit: int = 400) -> Text:
     """`n` rows as input / output through the task's fields (the same for every task of the
     dataset that picks the same fields)."""
-    from dynotui.core.instances import build, feature_map
-
     out = Text(end="")
     rows = meta.sample_rows()
     features = feature_map(meta.features)
