@@ -118,18 +118,20 @@ def _card(repo: str, sha: str, files: list[str] | None = None) -> Card | None:
     if files is None or not direct_on() or not readable(files):
         return _cached_card(repo, sha)
     key = (endpoint(), repo, sha)
-    if key not in _CARDS:
-        card = None
-        if "README.md" in files:
-            try:
-                text = get(file_url(repo, "README.md", sha)).content
-                card = parse_card(text.decode("utf-8", "replace"), f"README.md of {repo}")
-            except EntryNotFoundError:
-                card = None
-        if len(_CARDS) > 256:
-            _CARDS.clear()
-        _CARDS[key] = card
-    return _CARDS[key]
+    known = _CARDS.get(key, _CARDS)  # the dict itself stands for "not read yet"
+    if known is not _CARDS:
+        return known
+    card = None
+    if "README.md" in files:
+        try:
+            text = get(file_url(repo, "README.md", sha)).content
+            card = parse_card(text.decode("utf-8", "replace"), f"README.md of {repo}")
+        except EntryNotFoundError:
+            card = None
+    if len(_CARDS) > 256:  # crawl workers share it: plain dict steps, each atomic
+        _CARDS.clear()
+    _CARDS[key] = card
+    return card
 
 
 def _cached_card(repo: str, sha: str) -> Card | None:

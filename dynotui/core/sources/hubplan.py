@@ -45,7 +45,7 @@ class Plan:
 @lru_cache(maxsize=512)
 def _regex(pattern: str) -> re.Pattern:
     """An fsspec/glob pattern as a regex: `**` as a whole part spans folders, `*` does not."""
-    parts = pattern.strip("/").split("/")
+    parts = pattern.removeprefix("./").strip("/").split("/")
     out = []
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
@@ -61,17 +61,25 @@ def _regex(pattern: str) -> re.Pattern:
                 piece += "[^/]*"
             elif char == "?":
                 piece += "[^/]"
-            elif char == "[" and "]" in part[i + 1:]:
-                end = part.index("]", i + 2 if part[i + 1:i + 2] in ("!", "]") else i + 1)
+            elif char == "[" and part.find("]", i + 2) > 0:
+                end = part.find("]", i + 2)
                 body = part[i + 1:end]
-                body = "^" + body[1:] if body.startswith("!") else body
-                piece += "[" + body.replace("\\", "\\\\") + "]"
+                negate, body = body.startswith("!"), body.removeprefix("!")
+                if not body:
+                    piece += re.escape(char)
+                    i += 1
+                    continue
+                piece += "[" + "^" * negate + "".join(
+                    c if c == "-" else re.escape(c) for c in body) + "]"
                 i = end
             else:
                 piece += re.escape(char)
             i += 1
         out.append(piece + ("" if last else "/"))
-    return re.compile("".join(out) + r"\Z")
+    try:
+        return re.compile("".join(out) + r"\Z")
+    except re.error:
+        return re.compile(r"(?!)")  # matches nothing: datasets reports the pattern
 
 
 def _hidden(path: str) -> int:

@@ -67,3 +67,6 @@ def test_glob_parts():
     assert resolve("data/**", files) == ["data/sub/y.csv", "data/x.csv"]
     assert resolve(".hidden/*", files) == [".hidden/w.csv"]
     assert resolve("[xz].csv", files) == ["z.csv"]
+    assert resolve("[!x].csv", files) == ["z.csv"]
+    assert resolve("./data/*", files) == ["data/x.csv"]
+    assert resolve("[!]", ["[!]"]) == ["[!]"] and resolve("https://x/y.csv", files) == []
