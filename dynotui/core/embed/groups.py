@@ -18,12 +18,14 @@ from dynotui.core.embed.pairs import close_pair_arrays
 
 
 def near_groups(vectors: np.ndarray, threshold: float, same: list[Any] | None = None,
-                block: int | None = None, apart: Callable[[int, int], bool] | None = None,
+                block: int | None = None,
+                apart: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
                 clustered: bool | None = None) -> list[list[int]]:
     """Row groups, centre first, largest first; each member's cosine to the centre >= threshold.
 
     `same`: optional key per row; rows with equal keys (identical texts) always share a group.
-    `apart(i, j)`: rows that must not be grouped although close (e.g. direction-swapped tasks).
+    `apart(i, j)`: given arrays of close row pairs, True where the two must not be grouped
+    although close (e.g. direction-swapped tasks); called once, with every close pair.
     `clustered`: how close pairs are found (pairs.py; None picks by size, same pairs either way).
     """
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
@@ -39,7 +41,7 @@ def near_groups(vectors: np.ndarray, threshold: float, same: list[Any] | None = 
     twins = np.split(np.argsort(at, kind="stable"), np.cumsum(sizes)[:-1])  # rows per key
     i, j = close_pair_arrays(vectors[reps], threshold, block, clustered)
     if apart is not None and len(i):
-        keep = [not apart(a, b) for a, b in zip(reps[i].tolist(), reps[j].tolist())]
+        keep = ~np.broadcast_to(np.asarray(apart(reps[i], reps[j]), bool), i.shape)
         i, j = i[keep], j[keep]
     count = sizes.astype(np.float64)
     weight = count + np.bincount(i, count[j], len(reps)) + np.bincount(j, count[i], len(reps))

@@ -38,6 +38,28 @@ def swapped(a: Any, b: Any) -> bool:
     return any((y.lower(), x.lower()) in ways for x, y in _DIRECTION.findall(b.instruction))
 
 
+def apart_rule(tasks: list[Any]) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """swapped() for arrays of row pairs at once: each task read once, not once per close pair
+    (50k proposals can have millions of close pairs)."""
+    field: dict[str, int] = {}
+    outs = np.array([field.setdefault(t.output_field, len(field)) for t in tasks], np.int64)
+    ins = [[field.setdefault(f, len(field)) for f in t.input_fields] for t in tasks]
+    wide = max(len(field), 1)
+    takes = np.array(sorted({j * wide + f for j, fs in enumerate(ins) for f in fs}), np.int64)
+    found = [_DIRECTION.findall(t.instruction) for t in tasks]
+    ways = [{(x.lower(), y.lower()) for x, y in f if x != y} for f in found]
+    back = [{(y.lower(), x.lower()) for x, y in f} for f in found]
+    worded = np.array([bool(w) for w in ways]), np.array([bool(b) for b in back])
+
+    def apart(i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        traded = (outs[i] != outs[j]) & np.isin(j * wide + outs[i], takes) \
+            & np.isin(i * wide + outs[j], takes)
+        for k in np.nonzero(~traded & worded[0][i] & worded[1][j])[0].tolist():
+            traded[k] = not ways[i[k]].isdisjoint(back[j[k]])
+        return traded
+    return apart
+
+
 def settings_model(settings: Any = None, model: str | None = None) -> str | None:
     return model if model is not None else getattr(settings, "embed_model", None)
 
@@ -113,8 +135,7 @@ def near_duplicate_groups(store: Any, threshold: float | None = None, model: str
         return saved
     props, vectors, _ = embed_workspace(store, model, on_progress, props)
     keys = [text_key(p.task.instruction) for p in props]
-    rows = near_groups(vectors, threshold, same=keys,
-                       apart=lambda i, j: swapped(props[i].task, props[j].task))
+    rows = near_groups(vectors, threshold, same=keys, apart=apart_rule([p.task for p in props]))
     groups = NearGroups(threshold, model_label(model), len(props),
                         [[props[i].id for i in g] for g in rows],
                         [spread(vectors, g) for g in rows],

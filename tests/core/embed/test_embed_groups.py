@@ -1,5 +1,6 @@
 """Near-duplicate groups from the clustered pair search: the same groups as scoring all pairs."""
 
+import itertools
 import json
 import os
 
@@ -8,6 +9,8 @@ import pytest
 
 from dynotui.core.embed.groups import near_groups
 from dynotui.core.embed.pairs import all_pairs, close_pair_arrays
+from dynotui.core.embed.workspace import apart_rule, swapped
+from dynotui.core.models import Task
 from shareddata import release_file
 
 
@@ -114,3 +117,27 @@ def test_given_real_instructions_when_grouped_both_ways_then_the_same_groups(tmp
     exact = near_groups(grown, 0.9, same=keys, clustered=False)
     assert near_groups(grown, 0.9, same=keys, clustered=True) == exact
     assert exact and max(len(g) for g in exact) > 5
+
+
+def test_given_close_pairs_when_checked_at_once_then_apart_exactly_as_swapped():
+    def task(instruction, inputs, output):
+        return Task(instruction=instruction, input_fields=inputs, output_field=output)
+    tasks = [task("Translate English to French.", ["en"], "fr"),
+             task("Translate French to English.", ["fr"], "en"),
+             task("Translate the English text to French.", ["text"], "fr"),
+             task("Convert english to English.", ["a"], "b"),
+             task("Convert English to english.", ["b"], "a"),
+             task("Answer the question.", ["question"], "answer"),
+             task("Write the question.", ["answer"], "question"),
+             task("Write the question for the answer.", ["answer", "context"], "question"),
+             task("Summarise the article.", ["article"], "summary"),
+             task("Map the summary into the article.", ["summary"], "article")]
+    i, j = (np.array(x) for x in zip(*itertools.permutations(range(len(tasks)), 2)))
+    got = apart_rule(tasks)(i, j)
+    want = [swapped(tasks[a], tasks[b]) for a, b in zip(i.tolist(), j.tolist())]
+    assert got.tolist() == want and 4 < sum(want) < len(want) // 2
+    vectors = unit(np.ones((len(tasks), 4)) + np.arange(4) * 1e-3)  # all close
+    groups = near_groups(vectors, 0.9, apart=apart_rule(tasks))
+    for g in groups:
+        assert not any(swapped(tasks[a], tasks[b]) for a, b in itertools.combinations(g, 2)
+                       if a == g[0])
