@@ -38,7 +38,8 @@ def near_groups(vectors: np.ndarray, threshold: float, same: list[Any] | None = 
     reps = np.unique(rep_of)  # one row per distinct key, in row order
     at = np.searchsorted(reps, rep_of)  # each row's representative, as an index into reps
     sizes = np.bincount(at, minlength=len(reps))
-    twins = np.split(np.argsort(at, kind="stable"), np.cumsum(sizes)[:-1])  # rows per key
+    by_key = np.argsort(at, kind="stable").tolist()  # key r's rows: by_key[of[r]:of[r + 1]]
+    of = np.concatenate([[0], np.cumsum(sizes)]).tolist()
     i, j = close_pair_arrays(vectors[reps], threshold, block, clustered)
     if apart is not None and len(i):
         keep = ~np.broadcast_to(np.asarray(apart(reps[i], reps[j]), bool), i.shape)
@@ -52,10 +53,10 @@ def near_groups(vectors: np.ndarray, threshold: float, same: list[Any] | None = 
         if taken[centre]:
             continue
         close = neighbour[start[centre]:start[centre + 1]]
-        members = close[~taken[close]]  # ascending, as the rows are
+        members = close[~taken[close]].tolist()  # ascending, as the rows are
         taken[centre] = True
         taken[members] = True
-        rows = twins[centre].tolist() + [r for m in members.tolist() for r in twins[m].tolist()]
+        rows = [r for m in [centre, *members] for r in by_key[of[m]:of[m + 1]]]
         if len(rows) > 1:
             groups.append(rows)
     return sorted(groups, key=lambda g: (-len(g), g[0]))
@@ -64,10 +65,10 @@ def near_groups(vectors: np.ndarray, threshold: float, same: list[Any] | None = 
 def _adjacency(i: np.ndarray, j: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Neighbour lists of undirected pairs: row r's neighbours, ascending, are
     neighbour[start[r]:start[r + 1]]."""
-    src, dst = np.concatenate([i, j]), np.concatenate([j, i])
-    order = np.lexsort((dst, src))
-    start = np.concatenate([[0], np.cumsum(np.bincount(src, minlength=n))])
-    return start, dst[order]
+    both = np.concatenate([i * n + j, j * n + i])
+    both.sort()  # by row, then neighbour
+    start = np.searchsorted(both, np.arange(n + 1) * n)
+    return start, both % n
 
 
 def spread(vectors: np.ndarray, group: list[int]) -> float:

@@ -2,11 +2,13 @@
 
 Rows are clustered around ~4.5 sqrt(n) centres (k-means on a sample). For unit vectors the
 angle is a metric, so a row x at angle phi from centre c and a member y at angle theta from c
-are at least |phi - theta| apart. A close pair needs that to be <= alpha = arccos(threshold):
-x is scored only against the members of c whose theta lies in [phi - alpha, phi + alpha], which
-on MiniLM vectors leaves a few percent of all pairs (bench/near_groups.py). The bound is exact;
-a small angular margin absorbs float32 rounding, and every candidate is scored by a plain dot
-product, so the pairs are the ones all-pairs scoring finds.
+are at least |phi - theta| apart; a close pair needs that to be <= alpha = arccos(threshold).
+Rows sorted by cluster and angle make each band [phi - alpha, phi + alpha] one slice; the same
+bound from x's own centre drops most of the slice; what is left, a few percent of all pairs on
+MiniLM-like vectors (bench/near_groups.py), is scored by plain dot products. Margins cover the
+rounding of the stored cosines, and scores within EDGE of the threshold are settled in float64,
+so the pairs are exactly the ones all-pairs scoring finds. (An HNSW index, usearch, was slower
+here and inexact: rows in near-duplicate clusters have up to ~800 neighbours above 0.9.)
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -22,10 +25,13 @@ CLUSTERED_FROM = 4_000  # below this, all pairs are quicker than clustering
 EDGE = 1e-5  # float32 scores this close to the threshold are settled in float64
 MARGIN = 0.01  # radians: float32 cosines near 1 can be off by ~1e-6, arccos turns that into 0.0045
 CENTRES_PER_ROOT = 4.5  # clusters per sqrt(rows)
-ROUNDS = 3  # k-means rounds on the sample
-SAMPLE = 16  # sample rows per centre
+ROUNDS = 2  # k-means rounds on the sample
+SAMPLE = 8  # sample rows per centre
 WORKERS = max(1, min(4, os.cpu_count() or 1))
 TILE = 64  # rows of one cluster searched together (a larger cluster is cut)
+SCALE = 32_000  # cosines to centres are kept as int16: cosine * SCALE, rounded
+COSINE_ERROR = 1.0 / SCALE  # rounding (half of 1 / SCALE) and float32 error, with room
+COSINE_BYTES = 256_000_000  # at most this much for those cosines: fewer centres beyond ~100k rows
 
 
 def all_pairs(vectors: np.ndarray, threshold: float, block: int | None = None
@@ -105,56 +111,76 @@ def _angles(cosines: np.ndarray) -> np.ndarray:
 def _clustered_pairs(x: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
     with one_blas_thread(), ThreadPoolExecutor(WORKERS) as pool:
         n = len(x)
-        count = int(min(4096, max(8, round(CENTRES_PER_ROOT * np.sqrt(n)))))
+        count = int(min(4096, COSINE_BYTES // (2 * n),
+                        max(8, round(CENTRES_PER_ROOT * np.sqrt(n)))))
         centre = centres(x, count, ROUNDS)
+        cosine = np.empty((count, n), np.int16)  # every row to every centre, x SCALE
         block = max(256, SCORES_PER_BLOCK // count)
-        label = np.concatenate(list(pool.map(
-            lambda s: np.argmax(x[s:s + block] @ centre.T, axis=1), range(0, n, block))))
+
+        def assign(start: int) -> np.ndarray:
+            scores = x[start:start + block] @ centre.T
+            cosine[:, start:start + block] = np.rint(scores.T * SCALE)
+            return np.argmax(scores, axis=1)
+
+        label = np.concatenate(list(pool.map(assign, range(0, n, block))))
         theta = _angles(np.einsum("ij,ij->i", x, centre[label]))  # each row to its own centre
         order = np.lexsort((theta, label))  # members of a cluster together, nearest first
         xs, label, theta = x[order], label[order], theta[order]
-        key = label * 4.0 + theta  # sorted: one search finds a band of angles in any cluster
+        list(pool.map(lambda c: cosine.__setitem__(c, cosine[c][order]), range(count)))
         starts = np.searchsorted(label, np.arange(count + 1))
         farthest = np.full(count, -1.0)
         np.maximum.at(farthest, label, theta)
-        alpha = float(np.arccos(min(1.0, threshold))) + MARGIN
+        search = Search(xs, cosine, label * 4.0 + theta, farthest,
+                        float(np.arccos(min(1.0, threshold))) + MARGIN, threshold)
         tiles = [(int(c), first, min(first + TILE, int(starts[c + 1])))
                  for c in np.nonzero(starts[1:] > starts[:-1])[0]
                  for first in range(int(starts[c]), int(starts[c + 1]), TILE)]
-        found = list(pool.map(lambda tile: _cluster_pairs(xs, *tile, centre, key, farthest,
-                                                          alpha, threshold), tiles))
+        found = list(pool.map(lambda tile: search.pairs(*tile), tiles))
     i, j = _joined([order[a] for a, _ in found], [order[b] for _, b in found])
     return np.minimum(i, j), np.maximum(i, j)
 
 
-def _cluster_pairs(xs, c, start, stop, centre, key, farthest, alpha, threshold):
-    """Pairs (sorted positions) from rows start:stop of cluster c to rows of clusters >= c.
+@dataclass
+class Search:
+    """Rows sorted by cluster, then by angle to their centre (key = cluster * 4 + angle, so one
+    sorted search finds a band of angles in any cluster), and every row's cosine to every
+    centre, stored as int16 (cosine * SCALE, columns in the rows' sorted order)."""
 
-    Each later cluster is searched only in the band of angles its centre sees these rows at,
-    widened by alpha; bands are contiguous in the sorted rows, so no row is gathered alone.
-    """
-    later = np.arange(c, len(centre))
-    cosine = xs[start:stop] @ centre[c:].T  # these rows to every later centre
-    low = _angles(cosine.max(axis=0)) - alpha  # arccos falls: the nearest row has the largest
-    high = _angles(cosine.min(axis=0)) + alpha
-    reach = low <= farthest[c:]
-    later, low, high = later[reach], np.maximum(low[reach], 0.0), np.minimum(high[reach], 3.5)
-    lo = np.searchsorted(key, later * 4.0 + low, side="left")
-    hi = np.searchsorted(key, later * 4.0 + high, side="right")
-    lo[0] = start  # c itself from this tile on: earlier rows of c found these pairs already
-    size = hi - lo
-    keep = size > 0
-    lo, size = lo[keep], size[keep]
-    picked = np.repeat(lo - np.cumsum(size) + size, size) + np.arange(int(size.sum()))
-    block = xs[picked]  # the bands, end to end
-    # the other side of the bound: a partner sits within alpha of our rows' angles to c's centre
-    theta = key[start:stop] - c * 4.0  # ascending
-    back = _angles(block @ centre[c])
-    near = (back >= theta[0] - alpha) & (back <= theta[-1] + alpha)
-    r, k = _above(xs[start:stop], block[near], threshold)
-    a, b = start + r, picked[near][k]
-    once = a < b  # positions sort by cluster: b in a later cluster, or later in c
-    return a[once], b[once]
+    xs: np.ndarray
+    cosine: np.ndarray
+    key: np.ndarray
+    farthest: np.ndarray  # per cluster, the largest angle of a member to its centre
+    alpha: float  # arccos(threshold), plus MARGIN
+    threshold: float
+
+    def pairs(self, c: int, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+        """Pairs (sorted positions) from rows start:stop of cluster c to clusters >= c.
+
+        Each later cluster is read only in the band of angles its centre sees these rows at,
+        widened by alpha (bands are contiguous in the sorted rows); of those, only rows within
+        alpha of these rows' angles to c's centre (the bound from c's side) are scored.
+        """
+        alpha, near = self.alpha, self.cosine[c:, start:stop]
+        low = _angles(near.max(axis=1) / SCALE + COSINE_ERROR) - alpha
+        high = _angles(near.min(axis=1) / SCALE - COSINE_ERROR) + alpha
+        later = np.nonzero(low <= self.farthest[c:])[0]
+        low, high = np.maximum(low[later], 0.0), np.minimum(high[later], 3.5)
+        later = later + c
+        lo = np.searchsorted(self.key, later * 4.0 + low, side="left")
+        hi = np.searchsorted(self.key, later * 4.0 + high, side="right")
+        lo[0] = start  # c itself from this tile on: earlier rows of c found these pairs already
+        size = hi - lo
+        lo, size = lo[size > 0], size[size > 0]
+        picked = np.repeat(lo - np.cumsum(size) + size, size) + np.arange(int(size.sum()))
+        theta = self.key[start:stop] - c * 4.0  # ascending
+        top = np.cos(max(theta[0] - alpha, 0.0)) + COSINE_ERROR
+        bottom = np.cos(min(theta[-1] + alpha, np.pi)) - COSINE_ERROR
+        back = self.cosine[c, picked]
+        picked = picked[(back >= np.floor(bottom * SCALE)) & (back <= np.ceil(top * SCALE))]
+        r, k = _above(self.xs[start:stop], self.xs[picked], self.threshold)
+        a, b = start + r, picked[k]
+        once = a < b  # positions sort by cluster: b in a later cluster, or later in c
+        return a[once], b[once]
 
 
 def one_blas_thread():
