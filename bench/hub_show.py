@@ -27,6 +27,8 @@ from hubserver import HubServer  # noqa: E402
 
 BASELINE = ("from huggingface_hub import HfApi; import os; "
             "HfApi(endpoint=os.environ['HF_ENDPOINT']).dataset_info('acme/tickets')")
+BARE = ("from dynotui.core.sources import load_meta, parse_ref; "
+        "load_meta(parse_ref('hub:acme/tickets', config='replies'), rows=100)")
 
 
 def timed(cmd: list[str], env: dict[str, str]) -> float:
@@ -47,7 +49,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    times: dict[str, list[float]] = {"show": [], "datasets": [], "base": []}
+    times: dict[str, list[float]] = {"show": [], "datasets": [], "base": [], "bare": []}
     counts: dict[str, list[str]] = {}
     loads = [os.getloadavg()[0]]
     # As an installed package runs: bytecode cached (the warm-up round writes it, outside the
@@ -61,7 +63,8 @@ def main() -> None:
                     env = {**base_env, **hub.env(home), "PYTHONPATH": str(ROOT),
                            "PYTHONPYCACHEPREFIX": pyc,
                            "DYNOTUI_HUB_DIRECT": "0" if what == "datasets" else "1"}
-                    cmd = [sys.executable, "-c", BASELINE] if what == "base" else \
+                    cmd = [sys.executable, "-c", BASELINE if what == "base" else BARE] \
+                        if what in ("base", "bare") else \
                         [sys.executable, "-m", "dynotui", "--workspace", str(Path(home) / "ws"),
                          "show", "hub:acme/tickets", "--config", "replies", "--json"]
                     before = len(hub.requests)
@@ -70,13 +73,16 @@ def main() -> None:
                     if run:  # round 0 warms the bytecode and file caches
                         times[what].append(took)
             loads.append(os.getloadavg()[0])
-    show, through, base = (statistics.median(times[k]) for k in ("show", "datasets", "base"))
+    show, through, base, bare = (statistics.median(times[k])
+                                 for k in ("show", "datasets", "base", "bare"))
     print(f"load average {min(loads):.2f}-{max(loads):.2f} over the runs")
     print(f"show (fresh cache)          median {show:.2f} s (min {min(times['show']):.2f}, "
           f"max {max(times['show']):.2f}), {len(counts['show'])} requests")
     print(f"baseline dataset_info       median {base:.2f} s, {len(counts['base'])} request(s)")
     print(f"same show through datasets  median {through:.2f} s, {len(counts['datasets'])} "
           "requests (DYNOTUI_HUB_DIRECT=0)")
+    print(f"load_meta alone (no CLI)    median {bare:.2f} s ({bare / base:.2f}x the baseline; "
+          f"the CLI adds {show - bare:.2f} s)")
     print(f"ratio show / baseline {show / base:.2f}x; show / through datasets "
           f"{show / through:.2f}x")
     for what in ("show", "datasets"):
