@@ -46,14 +46,20 @@ def apart_rule(tasks: list[Any]) -> Callable[[np.ndarray, np.ndarray], np.ndarra
     ins = [[field.setdefault(f, len(field)) for f in t.input_fields] for t in tasks]
     wide = max(len(field), 1)
     takes = np.array(sorted({j * wide + f for j, fs in enumerate(ins) for f in fs}), np.int64)
-    found = [_DIRECTION.findall(t.instruction) for t in tasks]
-    ways = [{(x.lower(), y.lower()) for x, y in f if x != y} for f in found]
-    back = [{(y.lower(), x.lower()) for x, y in f} for f in found]
+    read: dict[str, tuple[set, set]] = {}  # per distinct instruction: its ways, reversed
+    for t in tasks:
+        if t.instruction not in read:
+            found = _DIRECTION.findall(t.instruction)
+            read[t.instruction] = ({(x.lower(), y.lower()) for x, y in found if x != y},
+                                   {(y.lower(), x.lower()) for x, y in found})
+    ways = [read[t.instruction][0] for t in tasks]
+    back = [read[t.instruction][1] for t in tasks]
     worded = np.array([bool(w) for w in ways]), np.array([bool(b) for b in back])
 
     def apart(i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        traded = (outs[i] != outs[j]) & np.isin(j * wide + outs[i], takes) \
-            & np.isin(i * wide + outs[j], takes)
+        traded = outs[i] != outs[j]
+        ti, tj = i[traded], j[traded]
+        traded[traded] = np.isin(tj * wide + outs[ti], takes) & np.isin(ti * wide + outs[tj], takes)
         for k in np.nonzero(~traded & worded[0][i] & worded[1][j])[0].tolist():
             traded[k] = not ways[i[k]].isdisjoint(back[j[k]])
         return traded
