@@ -8,8 +8,10 @@ Embeds the 5,740 released Dynosaur instructions (all-MiniLM-L6-v2; --vectors kee
    groups around centres, and whether the clustered pair search (pairs.py) gives the same groups
    as scoring all pairs;
 2. grows them to --size vectors (each a released one plus noise, like re-worded proposals) and
-   times the grouping of all of them, beside all-pairs scoring of the first --baseline rows in
-   the same run (all-pairs grows with the square: x (size/baseline)^2 estimates it at --size).
+   times the grouping of all of them (also with the workspace's check for direction-swapped
+   tasks, each row standing for its released task), beside all-pairs scoring of the first
+   --baseline rows in the same run (all-pairs grows with the square: x (size/baseline)^2
+   estimates it at --size).
 Medians of --repeat runs, CPU seconds beside wall seconds, and the load average: these
 machines are shared, so compare the ratios.
 """
@@ -33,6 +35,10 @@ from shareddata import release_file  # noqa: E402
 
 from dynotui.core.embed.groups import near_groups, spread  # noqa: E402
 from dynotui.core.embed.pairs import all_pairs, close_pair_arrays  # noqa: E402
+from dynotui.core.embed.workspace import apart_rule  # noqa: E402
+from dynotui.core.models import Task  # noqa: E402
+
+released_tasks = json.loads(release_file().read_text())
 
 
 def union_find_largest(n: int, i: np.ndarray, j: np.ndarray) -> list[int]:
@@ -48,7 +54,7 @@ def union_find_largest(n: int, i: np.ndarray, j: np.ndarray) -> list[int]:
 
 
 def released(vectors_file: str | None) -> tuple[list[str], np.ndarray]:
-    texts = [x["instruction"] for x in json.loads(release_file().read_text())]
+    texts = [x["instruction"] for x in released_tasks]
     if vectors_file and Path(vectors_file).is_file():
         vectors = np.load(vectors_file)
         if len(vectors) == len(texts):
@@ -116,6 +122,10 @@ def main() -> None:
     wall, cpu, big = timed(lambda: near_groups(grown, t), args.repeat)
     print(f"{args.size} proposals, groups: {wall:.1f} s wall, {cpu:.1f} s CPU (median of "
           f"{args.repeat}), {len(big)} groups, largest {len(big[0])} ({load()})")
+    tasks = [Task.from_dict(released_tasks[k]) for k in picks.tolist()]
+    aw, ac, _ = timed(lambda: near_groups(grown, t, apart=apart_rule(tasks)), args.repeat)
+    print(f"  with the workspace's check for direction-swapped tasks (apart_rule): {aw:.1f} s "
+          f"wall, {ac:.1f} s CPU")
     pw, pc, pairs = timed(lambda: close_pair_arrays(grown, t), args.repeat)
     print(f"  of which the close-pair search: {pw:.1f} s wall, {pc:.1f} s CPU, "
           f"{len(pairs[0])} pairs")
