@@ -64,6 +64,10 @@ class DynoApp(App[int]):
 
     def __init__(self, settings: Any, store: Any, source: str = "sample",
                  start: str | None = None) -> None:
+        if store is not None:
+            # The first screen is the app's first mode, so Textual makes no blank screen to
+            # lay out, style and leave, and resumes (restyles) the first screen once, not twice.
+            self.DEFAULT_MODE = start or "browse"
         super().__init__()
         self.animation_level = "none"  # quiet over SSH; no sliding or fading
         self.settings, self.store, self.source = settings, store, source or "sample"
@@ -93,6 +97,10 @@ class DynoApp(App[int]):
         # twice while showing it; its styles are applied from the current rules on mount anyway.
         # A theme change still in flight re-parses afterwards, for every screen.
         screen._css_update_count = self._css_update_count
+        # Its width class too (-wide / -narrow): set on the first resize, it would restyle the
+        # whole screen before the first frame.
+        width = self.size.width
+        screen.add_class(max(bp for bp in self.HORIZONTAL_BREAKPOINTS if width >= bp[0])[1])
         return screen
 
     def _mounted(self, name: str):
@@ -113,6 +121,9 @@ class DynoApp(App[int]):
     def on_load(self) -> None:
         asyncio.get_running_loop().set_default_executor(
             _NoWaitExecutor(thread_name_prefix="dynotui-worker"))
+        # The app's own styles before the first screen mounts (Textual applies them after it):
+        # a widget filled in that screen's on_mount would keep colours inherited from nothing.
+        self.stylesheet.apply(self)
 
     def on_mount(self) -> None:
         for problem in self._theme_problems:
