@@ -1,5 +1,5 @@
 """The embedding model run by ONNX Runtime: exported once from sentence-transformers, then
-loaded without torch (under a second instead of the 5-25 s torch + sentence-transformers take).
+loaded without torch (under a second instead of the 5-35 s torch + sentence-transformers take).
 
 The export (torch.onnx, `onnx` package) is the whole sentence-transformers pipeline (transformer,
 pooling, normalisation) plus its tokenizer.json; it is kept in the user cache folder
@@ -88,6 +88,8 @@ def export(st_model: Any, folder: Path) -> Path:
     with FileLock(str(folder) + ".lock"):
         if exported(folder):
             return folder
+        for stale in folder.parent.glob(f".{folder.name}-*"):  # a killed export's, under our lock
+            shutil.rmtree(stale, ignore_errors=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
         try:
             _export_into(st_model, tmp)
