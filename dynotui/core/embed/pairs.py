@@ -163,7 +163,9 @@ class Search:
         alpha, near = self.alpha, self.cosine[c:, start:stop]
         low = _angles(near.max(axis=1) / SCALE + COSINE_ERROR) - alpha
         high = _angles(near.min(axis=1) / SCALE - COSINE_ERROR) + alpha
-        later = np.nonzero(low <= self.farthest[c:])[0]
+        reach = low <= self.farthest[c:]
+        reach[0] = True  # c itself always (lo[0] below), whatever the rounding of its cosines
+        later = np.nonzero(reach)[0]
         low, high = np.maximum(low[later], 0.0), np.minimum(high[later], 3.5)
         later = later + c
         lo = np.searchsorted(self.key, later * 4.0 + low, side="left")
