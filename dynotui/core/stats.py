@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from dynotui.core.growth.log import stage_summaries
@@ -22,6 +23,8 @@ def _acceptance(counts: dict[str, int]) -> float | None:
 
 
 def _near(store, settings: Any, near: bool) -> dict[str, Any] | None:
+    if not near and not any(Path(store.workspace).glob("embeddings/*/groups-*.json")):
+        return None  # no groups on file: no need to load numpy (0.3 s) to say so
     from dynotui.core.embed import near_duplicate_stats  # numpy: stats without it stay light
 
     return near_duplicate_stats(store, settings, compute=near)
