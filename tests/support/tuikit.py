@@ -77,6 +77,16 @@ async def select_dataset(pilot, app, name: str) -> None:
     await pilot.pause()
 
 
+def add_proposals(workspace: Path, *proposals, accept: bool = False) -> None:
+    """Store `proposals` as alice's (accepted when `accept`), through a Store of its own."""
+    store = Store(workspace, annotator="alice")
+    store.add_proposals(list(proposals))
+    if accept:
+        for p in proposals:
+            store.decide(p.id, "accept")
+    store.close()
+
+
 def seed_workspace(workspace: Path, annotator: str = "alice") -> list:
     """Fixed proposals on two bundled samples, one accepted and one rejected (for snapshots)."""
     from dynotui.core.models import Proposal, Task
