@@ -18,7 +18,9 @@ from dynotui.core.errors import ConfigError, DynoError
 from dynotui.core.store.layout import slug
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
-BATCH_SIZE = 64  # measured fastest on 2 cores for short instructions (16/32/128 were slower)
+BATCH_SIZE = 64  # torch: measured fastest on 2 cores for short instructions (16/32/128 were slower)
+ONNX_BATCH = 16  # ONNX Runtime, 4,252 released instructions on 2 cores: 8: 29.0 s, 16: 27.6-28.6 s,
+#                  32: 30.0 s, 64: 33.4 s, 128: 40.8 s (bench/embed.py, load 1.3-1.7)
 INSTALL_HINT = "Install it with `pip install 'dynotui[embeddings]'`; everything else works without it."
 
 _models: dict[str, Any] = {}
@@ -123,10 +125,12 @@ def _load_st(label: str, path: str) -> Any:
 
 
 def _threads() -> int:
-    """Torch threads for this batch: all cores when idle, one when they are busy.
+    """Threads for this batch: all cores unless other work keeps them busy, then one.
 
-    Measured here under a load of ~10 on 2 cores: 1 thread embedded 1,000 texts in 24 s,
-    2 threads in 42-67 s (they wait on each other); when idle 2 threads are ~1.6x faster.
+    Measured here on 2 cores: under a load of ~10, 1 thread embedded 1,000 texts in 24 s and
+    2 threads in 42-67 s (they wait on each other); at a load of 1-1.7 (partly our own earlier
+    work), ONNX with 2 threads embedded the 4,252 released instructions in 39 s, with 1 in 66 s.
+    So: all cores while the load is below twice the cores plus one, fewer above.
     """
     env = os.environ.get("DYNOTUI_EMBED_THREADS", "").strip()
     if env.isdigit() and int(env) > 0:
@@ -136,7 +140,7 @@ def _threads() -> int:
         load = os.getloadavg()[0]
     except OSError:
         return cores
-    return max(1, min(cores, int(cores + 0.5 - load)))
+    return max(1, min(cores, int(2 * cores + 1 - load)))
 
 
 def _autocast() -> Any:
@@ -155,18 +159,21 @@ def _autocast() -> Any:
     return torch.autocast("cpu", dtype=torch.bfloat16) if native else contextlib.nullcontext()
 
 
-def encode(model: Any, texts: list[str], batch_size: int = BATCH_SIZE,
+def encode(model: Any, texts: list[str], batch_size: int | None = None,
            on_batch: Any = None) -> Any:
-    """L2-normalised float32 vectors, one row per text, computed in batches."""
+    """L2-normalised float32 vectors, one row per text, computed in batches (by default the
+    size measured fastest for the model's backend)."""
     import numpy as np
 
+    onnx = isinstance(model, onnxmodel.OnnxEncoder)
+    batch_size = batch_size or (ONNX_BATCH if onnx else BATCH_SIZE)
     dim = model_dim(model)
     out = np.zeros((len(texts), dim), dtype=np.float32)
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths pad less
-    step = batch_size * 4  # a few batches per call: progress reports, thread count re-checked
+    step = BATCH_SIZE * 4  # texts per call: progress reports, thread count re-checked
     for start in range(0, len(order), step):
         rows = order[start:start + step]
-        if isinstance(model, onnxmodel.OnnxEncoder):
+        if onnx:
             with _encoding:
                 out[rows] = model.encode([texts[i] for i in rows], batch_size, _threads())
         else:
