@@ -16,12 +16,13 @@ from dynotui.core.models import Proposal
 from dynotui.tui import jobs, render, screens, team
 from dynotui.tui.messages import MetaLoaded
 from dynotui.tui.screens.review_saved import SavedResults
+from dynotui.tui.screens.review_similar import SimilarActions
 from dynotui.tui.widgets.footer import KeyFooter
 from dynotui.tui.widgets.proposal import proposal_text, sample_rows, samples_head
 from dynotui.tui.widgets.queue_strip import QueueStrip
 from dynotui.tui.widgets.status import StatusLine
 from dynotui.tui.widgets.text_pane import Part, TextPane
-from dynotui.tui.similar import EmbedFinished, EmbedProgress, SimilarFound, SimilarLookup
+from dynotui.tui.similar import SimilarLookup
 from dynotui.tui.watch import INTERVAL as WATCH_INTERVAL, DecisionWatch, Elsewhere
 from dynotui.tui.writer import Job
 
@@ -34,7 +35,7 @@ def _reason_bindings() -> list[Binding]:
 AHEAD_DELAY = 0.03  # seconds after a proposal is shown before the next one is wrapped
 
 
-class ReviewScreen(SavedResults, Screen):
+class ReviewScreen(SavedResults, SimilarActions, Screen):
     BINDINGS = [
         Binding("a", "decide('accept')", "accept", id="review.accept"),
         Binding("x", "decide('reject')", "reject", id="review.reject"),
@@ -316,29 +317,6 @@ class ReviewScreen(SavedResults, Screen):
     def action_move(self, delta: int) -> None:
         if self.queue and self.queue.move(delta) is not None:
             self.show_current()
-
-    def action_similar(self) -> None:
-        self.similar.toggle()
-        if self.current is not None:
-            self._render_proposal(self.current, self._meta_of(self.current))
-
-    @on(SimilarFound)
-    def _similar_found(self, message: SimilarFound) -> None:
-        if self.similar.found(message) and self.current is not None \
-                and self.current.id == message.pid:
-            self._render_proposal(self.current, self._meta_of(self.current))
-
-    def action_cancel_embedding(self) -> None:
-        if self.similar.cancel() and self.current is not None:
-            self._render_proposal(self.current, self._meta_of(self.current))
-
-    @on(EmbedProgress)
-    @on(EmbedFinished)
-    def _embed_news(self, message: EmbedProgress | EmbedFinished) -> None:
-        handle = (self.similar.embed_progress if isinstance(message, EmbedProgress)
-                  else self.similar.embed_finished)
-        if handle(message) and self.current is not None:
-            self._render_proposal(self.current, self._meta_of(self.current))
 
     def action_first_undecided(self) -> None:
         if self.queue:
