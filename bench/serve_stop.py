@@ -26,7 +26,10 @@ from pathlib import Path
 import aiohttp
 
 ROOT = Path(__file__).resolve().parents[1]
-ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+sys.path.insert(0, str(ROOT / "bench"))
+from benchenv import installed  # noqa: E402
+
+ENV = installed({**os.environ, "PYTHONPATH": str(ROOT)})
 
 
 def free_port() -> int:

@@ -34,6 +34,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "support"))
 from shareddata import release_file  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+from benchenv import installed  # noqa: E402
+
 RELEASE = Path(os.environ.get("DYNOSAUR_TASKS") or release_file())
 
 
@@ -54,7 +57,7 @@ def task_list(n: int) -> list[dict]:
 
 def run(*argv: str, code: Path = ROOT) -> tuple[float, float]:
     """(wall seconds, child CPU seconds) of one dynotui command of the checkout `code`."""
-    env = {**os.environ, "PYTHONPATH": str(code), "DYNOTUI_CONFIG": os.devnull}
+    env = installed({**os.environ, "PYTHONPATH": str(code), "DYNOTUI_CONFIG": os.devnull})
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "dynotui", *argv], env=env,
