@@ -196,10 +196,4 @@ def _encode_torch(model: Any, texts: list[str], batch_size: int) -> Any:
 def model_dim(model: Any) -> int:
     if isinstance(model, onnxmodel.OnnxEncoder):
         return model.dim
-    for attr in ("get_embedding_dimension", "get_sentence_embedding_dimension"):
-        fn = getattr(model, attr, None)
-        if fn is not None:
-            dim = fn()
-            if dim:
-                return int(dim)
-    return int(model.encode(["x"], convert_to_numpy=True).shape[1])
+    return onnxmodel.st_dim(model)

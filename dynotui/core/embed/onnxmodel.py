@@ -111,10 +111,19 @@ def _export_into(st_model: Any, tmp: Path) -> None:
         _export_quietly(st_model, tmp)
 
 
+def st_dim(model: Any) -> int:
+    """A sentence-transformers model's vector size (asked, else measured on one text)."""
+    for attr in ("get_embedding_dimension", "get_sentence_embedding_dimension"):
+        fn = getattr(model, attr, None)
+        if fn is not None:
+            dim = fn()
+            if dim:
+                return int(dim)
+    return int(model.encode(["x"], convert_to_numpy=True).shape[1])
+
+
 def _export_quietly(st_model: Any, tmp: Path) -> None:
     import torch
-
-    from dynotui.core.embed.model import model_dim
 
     tokenizer = st_model.tokenizer
     prepare = getattr(st_model, "preprocess", None) or st_model.tokenize
@@ -140,7 +149,7 @@ def _export_quietly(st_model: Any, tmp: Path) -> None:
     tokenizer.backend_tokenizer.save(str(tmp / "tokenizer.json"))
     meta = {"inputs": names, "max_seq_length": int(st_model.max_seq_length or 512),
             "pad_id": int(tokenizer.pad_token_id or 0), "pad_token": str(tokenizer.pad_token or ""),
-            "dim": model_dim(st_model)}
+            "dim": st_dim(st_model)}
     (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
 
 

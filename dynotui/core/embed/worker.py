@@ -21,6 +21,7 @@ def say(*words: object) -> None:
 
 
 def run(workspace: str, model: str | None, texts: list[str]) -> int:
+    # here, not at the top: a failed import (numpy, the model) becomes main's `error` line
     from dynotui.core.embed.cache import cache_for, text_key
     from dynotui.core.embed.model import encode, load_model
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -12,8 +13,12 @@ from dynotui.core.sources.assemble import (build_meta, card_features, card_split
                                            choose_splits, config_names, light_datasets, pick_config,
                                            pick_split, resolve_streamed, stream_rows, take)
 from dynotui.core.sources.card import Card, parse_card
+from dynotui.core.sources.cardfeatures import card_feature_nodes
 from dynotui.core.sources.hubclient import (api, datasets_cache, endpoint, file_url, get,
                                             hub_cache, sync_env, timeout, token, translate)
+from dynotui.core.sources.hubplan import plan, readable
+from dynotui.core.sources.hubread import Reading, Unsupported, read_failure
+from dynotui.core.sources.litefeatures import from_nodes
 
 SORTS = {"downloads": "downloads", "likes": "likes", "trending": "trending_score",
          "trending_score": "trending_score", "last_modified": "last_modified",
@@ -102,8 +107,6 @@ _CARDS: dict[tuple[str, str, str], Card | None] = {}  # (endpoint, repo, sha): a
 
 
 def direct_on() -> bool:
-    import os
-
     return os.environ.get("DYNOTUI_HUB_DIRECT", "1") != "0"
 
 
@@ -113,7 +116,6 @@ def _card(repo: str, sha: str, files: list[str] | None = None) -> Card | None:
     finds it again."""
     from huggingface_hub.errors import EntryNotFoundError
 
-    from dynotui.core.sources.hubplan import readable
 
     if files is None or not direct_on() or not readable(files):
         return _cached_card(repo, sha)
@@ -167,11 +169,6 @@ def _direct(ref: DatasetRef, info: Any, sha: str, card: Card | None, config: str
             ) -> tuple[Any, dict[str, list[dict[str, Any]]]] | None:
     """(features, {split: rows}) read straight from the repo's files, as datasets would give
     them; None when datasets should read this one (DYNOTUI_HUB_DIRECT=0: always)."""
-    from dynotui.core.sources.cardfeatures import card_feature_nodes
-    from dynotui.core.sources.hubplan import plan
-    from dynotui.core.sources.hubread import Reading, Unsupported, read_failure
-    from dynotui.core.sources.litefeatures import from_nodes
-
     if not direct_on() or (card is not None and card.problem):
         return None
     files = _files(info)
