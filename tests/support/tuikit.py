@@ -61,6 +61,13 @@ async def wait_for(pilot, predicate, timeout: float = 20.0) -> None:
         await pilot.pause(0.02)
 
 
+async def open_review(pilot, app):
+    """Wait until Review shows a proposal; returns the Review screen."""
+    await settle(pilot, app)
+    await wait_for(pilot, lambda: app.review is not None and app.review.current is not None)
+    return app.review
+
+
 def plain(widget) -> str:
     """What a Static or TextPane shows, as plain text."""
     if hasattr(widget, "plain"):

@@ -8,7 +8,6 @@ seconds, without a reload, and the counters stay right.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -16,17 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from tuikit import make_app, plain, seed_workspace, settle, wait_for
+from tuikit import make_app, open_review, plain, settle, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def workspace(tmp_path):
-    path = tmp_path / "ws"
-    props = seed_workspace(path)  # alice accepted props[0] and rejected props[1]
-    yield path, props
-    shutil.rmtree(path, ignore_errors=True)
 
 
 def decide(workspace: Path, annotator: str, pid: str, action: str) -> None:
@@ -34,12 +25,6 @@ def decide(workspace: Path, annotator: str, pid: str, action: str) -> None:
     subprocess.run([sys.executable, "-m", "dynotui", "decide", "--workspace", str(workspace),
                     "--annotator", annotator, pid, action], check=True, capture_output=True,
                    env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
-
-
-async def open_review(pilot, app):
-    await settle(pilot, app)
-    await wait_for(pilot, lambda: app.review is not None and app.review.current is not None)
-    return app.review
 
 
 def status_line(app) -> str:

@@ -3,30 +3,14 @@ summaries, keys pushed off an 80-column footer, damaged store files passed over 
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from dynotui.core.models import Proposal, Task
 from dynotui.core.store import Store
 from dynotui.tui.widgets.footer import KeyFooter
-from tuikit import add_proposals as add, make_app, plain, seed_workspace, settle, wait_for
+from tuikit import add_proposals as add, make_app, open_review, plain, settle, wait_for
 
 MISSING = "local:/nonexistent-qa/data.jsonl"  # a dataset no source can read
-
-
-@pytest.fixture
-def workspace(tmp_path):
-    path = tmp_path / "ws"
-    props = seed_workspace(path)
-    yield path, props
-    shutil.rmtree(path, ignore_errors=True)
-
-
-async def open_review(pilot, app):
-    await settle(pilot, app)
-    await wait_for(pilot, lambda: app.review is not None and app.review.current is not None)
-    return app.review
 
 
 async def test_edit_without_the_dataset_says_so_and_still_checks_the_shape(workspace):

@@ -2,25 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from tuikit import make_app, plain, seed_workspace, settle, wait_for
-
-
-@pytest.fixture
-def workspace(tmp_path):
-    path = tmp_path / "ws"
-    props = seed_workspace(path)
-    yield path, props
-    shutil.rmtree(path, ignore_errors=True)
-
-
-async def open_review(pilot, app):
-    await settle(pilot, app)
-    await wait_for(pilot, lambda: app.review is not None and app.review.current is not None)
-    return app.review
+from tuikit import make_app, open_review, plain, settle, wait_for
 
 
 async def test_resume_flag_skip_and_navigation(workspace):

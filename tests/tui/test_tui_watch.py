@@ -6,24 +6,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from tuikit import make_app, plain, seed_workspace, settle, wait_for
+from tuikit import make_app, open_review, plain, settle, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def workspace(tmp_path):
-    path = tmp_path / "ws"
-    props = seed_workspace(path)  # alice accepted props[0] and rejected props[1]
-    yield path, props
-    shutil.rmtree(path, ignore_errors=True)
 
 
 def dynotui(workspace: Path, annotator: str, *args: str) -> str:
@@ -32,12 +21,6 @@ def dynotui(workspace: Path, annotator: str, *args: str) -> str:
                            "--annotator", annotator], check=True, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
     return done.stdout
-
-
-async def open_review(pilot, app):
-    await settle(pilot, app)
-    await wait_for(pilot, lambda: app.review is not None and app.review.current is not None)
-    return app.review
 
 
 def strip_lines(app) -> dict[str, str]:

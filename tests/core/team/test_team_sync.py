@@ -38,6 +38,23 @@ def stats(capsys, ws) -> dict:
     return json.loads(out)
 
 
+def fail_nth(hub, wanted, n: int, status: int, text: str) -> list[str]:
+    """The loopback Hub answers the n-th request `wanted` picks with an error; returns the
+    paths of the picked requests, as they arrive."""
+    seen: list[str] = []
+
+    def hook(handler) -> bool:
+        if wanted(handler):
+            seen.append(handler.path)
+            if len(seen) == n:
+                handler._error(status, text)
+                return True
+        return False
+
+    hub.hooks.append(hook)
+    return seen
+
+
 def sync(capsys, ws, who: str, *extra: str) -> tuple[int, dict | str]:
     code, out, err = cli(capsys, "sync", "--hub", "team/curation", "--workspace", str(ws),
                          "--annotator", who, "--json", *extra)
@@ -111,17 +128,7 @@ def test_given_a_sync_interrupted_between_commits_then_running_it_again_finishes
     with Store(a, annotator="alice") as store:
         props = team_proposals(store)
         store.decide_many([p.id for p in props], "accept")
-    seen = []
-
-    def second_commit_fails(handler) -> bool:
-        if "/commit/" in handler.path:
-            seen.append(handler.path)
-            if len(seen) == 2:
-                handler._error(500, "the Hub fell over")
-                return True
-        return False
-
-    hub.hooks.append(second_commit_fails)
+    fail_nth(hub, lambda handler: "/commit/" in handler.path, 2, 500, "the Hub fell over")
     code, err = sync(capsys, a, "alice")
     assert code == 2 and "server error (500)" in err and "Traceback" not in err
     assert len(hub.commits) == 1 and len(hub.commits[0][2]) == 2
@@ -149,17 +156,8 @@ def test_given_a_pull_interrupted_midway_then_the_next_sync_downloads_only_the_r
         props = team_proposals(store)
         store.decide_many([p.id for p in props], "accept")
     assert sync(capsys, a, "alice")[1]["pushed_files"] == 6
-    served = []
-
-    def third_download_fails(handler) -> bool:
-        if handler.command == "GET" and "/resolve/" in handler.path:
-            served.append(handler.path)
-            if len(served) == 3:
-                handler._error(403, "connection to the storage dropped")
-                return True
-        return False
-
-    hub.hooks.append(third_download_fails)
+    served = fail_nth(hub, lambda handler: handler.command == "GET" and "/resolve/" in handler.path,
+                      3, 403, "connection to the storage dropped")
     code, err = sync(capsys, b, "bob")
     assert code == 2 and "Traceback" not in err
     got = len(served) - 1
