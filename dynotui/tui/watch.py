@@ -19,7 +19,7 @@ from typing import Any
 from rich.text import Text
 from textual.message import Message
 
-from dynotui.core.store.changes import proposals_after, standing
+from dynotui.core.store.changes import proposals_after
 from dynotui.tui import render, team
 from dynotui.tui.widgets.proposal import STATUS_MARK, STATUS_STYLE
 
@@ -66,7 +66,7 @@ def scan(store: Any, queue: Any, mark: tuple[int, int] | None, files: Any = None
         when = datetime.fromtimestamp(e.ts).strftime("%H:%M:%S")
         notes[e.proposal] = f"{VERB.get(e.action, e.action)} by {who} at {when}"
     edited = any(e.action == "edit" for e in foreign)  # a new version to show: reload
-    statuses, flagged, others = standing(store, pids, store.annotator)
+    statuses, flagged, others = store.standing(pids, store.annotator)
     return Elsewhere(queue, mark, statuses, flagged, others, notes, reload=edited,
                      undone={e.proposal for e in foreign if e.action == "undo"}, files=files,
                      added=added)

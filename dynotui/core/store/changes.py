@@ -1,5 +1,5 @@
-"""What other processes changed since a look: proposals added to the dataset files, and where
-one annotator and everyone else stand on given proposals.
+"""What other processes changed since a look: proposals added to the dataset files (where
+everyone stands on given proposals is Store.standing).
 
 An open Review screen asks this every second from a worker thread (tui/watch.py), so the quiet
 case costs one stat: every write in datasets/ is an atomic replace, a rename into the folder,
@@ -79,24 +79,8 @@ def proposals_after(store: Any, mark: FilesMark | None,
     changed = [name for name, sig in sigs.items() if mark.files.get(name) != sig]
     if not changed:
         return new_mark, []
-    files = store._datasets  # the store's per-file cache: parses each changed file once
-    with store._mutex:
-        files.refresh()
-        found = [files.props[pid] for name in changed
-                 for pid in files.pids_of.get(folder / name, ()) if pid not in known]
+    found = [p for p in store.proposals_in([folder / name for name in changed])
+             if p.id not in known]
     found.sort(key=lambda p: (p.created, p.version))
     return new_mark, found
 
-
-def standing(store: Any, pids: set[str], annotator: str
-             ) -> tuple[dict[str, str], dict[str, bool], dict[str, dict[str, str]]]:
-    """({pid: `annotator`'s status}, {pid: flagged by anyone}, {pid: {other annotator: status}})
-    for `pids`, from one read of the decision files (not one per proposal)."""
-    with store._mutex:
-        store._decisions.refresh()
-        ledger = store._decisions.ledger
-        known = ledger.by_pid
-        statuses = {pid: ledger.status(pid, annotator) if pid in known else "undecided"
-                    for pid in pids}
-        flagged = {pid: pid in known and ledger.flagged(pid) for pid in pids}
-        return statuses, flagged, store.others(annotator, pids)

@@ -298,6 +298,26 @@ class Store(IndexTables):
         return now, files.all[mark[1]:]
 
     @serial
+    def proposals_in(self, paths: list[Path]) -> list[Proposal]:
+        """The proposals stored in these dataset files (only changed files are parsed again)."""
+        self._datasets.refresh()
+        files = self._datasets
+        return [files.props[pid] for path in paths for pid in files.pids_of.get(path, ())]
+
+    @serial
+    def standing(self, pids: set[str], annotator: str
+                 ) -> tuple[dict[str, str], dict[str, bool], dict[str, dict[str, str]]]:
+        """({pid: `annotator`'s status}, {pid: flagged by anyone}, {pid: {other annotator:
+        status}}) for `pids`, from one read of the decision files (not one per proposal)."""
+        self._decisions.refresh()
+        ledger = self._decisions.ledger
+        known = ledger.by_pid
+        statuses = {pid: ledger.status(pid, annotator) if pid in known else "undecided"
+                    for pid in pids}
+        flagged = {pid: pid in known and ledger.flagged(pid) for pid in pids}
+        return statuses, flagged, self.others(annotator, pids)
+
+    @serial
     def others(self, annotator: str | None = None,
                pids: set[str] | None = None) -> dict[str, dict[str, str]]:
         """{proposal: {annotator: status}}: what everyone but `annotator` decided last."""

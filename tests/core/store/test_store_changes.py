@@ -7,7 +7,7 @@ import os
 
 from dynotui.core.models import Proposal, Task
 from dynotui.core.store import Store
-from dynotui.core.store.changes import files_mark, proposals_after, standing
+from dynotui.core.store.changes import files_mark, proposals_after
 from dynotui.core.store.layout import DATASETS
 
 
@@ -75,7 +75,7 @@ def test_standing_reads_statuses_flags_and_others_for_many_at_once(tmp_path):
         alice.decide(a.id, "accept")
         bob.decide(a.id, "reject")
         bob.decide(b.id, "flag")
-        statuses, flagged, others = standing(alice, {a.id, b.id, c.id}, "alice")
+        statuses, flagged, others = alice.standing({a.id, b.id, c.id}, "alice")
         assert statuses == {a.id: "accepted", b.id: "undecided", c.id: "undecided"}
         assert flagged == {a.id: False, b.id: True, c.id: False}
         assert others == {a.id: {"bob": "rejected"}, b.id: {}, c.id: {}}
