@@ -2,11 +2,14 @@
 (goals: <= 30 s and <= 2 s).
 
     python bench/store_scale.py [--tasks 100000] [--small 10000] [--runs 3] [--before DIR]
+                                [--distinct]
 
 The task list is the released Dynosaur list (DYNOSAUR_TASKS, default
 /work/shared/data/dynosaur-instructions-full.json, 5,740 tasks) repeated under other dataset
-names (`r1/glue-sst2`, ...) until it holds --tasks entries. Each command runs as a user runs
-it (a new process: `python -m dynotui ...`), timed wall-clock and CPU (user+sys of the child).
+names (`r1/glue-sst2`, ...) until it holds --tasks entries; with --distinct each copy's
+instructions get ' (set N)' appended (the released list's own repeats stay, none across
+copies). Each command runs as a user runs it (a new process: `python -m dynotui ...`), timed
+wall-clock and CPU (user+sys of the child).
 Baselines from the same run: the same commands on --small tasks, and a plain json.load of
 the big list. `stats` runs --runs times (the first after import reads the cache the import
 left; the median is printed). The load average is printed before and after; under load wall
@@ -40,7 +43,7 @@ from benchenv import installed  # noqa: E402
 RELEASE = Path(os.environ.get("DYNOSAUR_TASKS") or release_file())
 
 
-def task_list(n: int) -> list[dict]:
+def task_list(n: int, distinct: bool = False) -> list[dict]:
     base = json.loads(RELEASE.read_text())
     out, copy = [], 0
     while len(out) < n:
@@ -50,6 +53,8 @@ def task_list(n: int) -> list[dict]:
             entry = dict(entry)
             if copy:
                 entry["task_name"] = f"r{copy}/{entry['task_name']}"
+                if distinct:  # no instruction of one copy repeats in another
+                    entry["instruction"] = f"{entry['instruction']} (set {copy})"
             out.append(entry)
         copy += 1
     return out
@@ -69,10 +74,11 @@ def run(*argv: str, code: Path = ROOT) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def measure(tmp: Path, n: int, runs: int, code: Path = ROOT) -> dict[str, tuple[float, float]]:
+def measure(tmp: Path, n: int, runs: int, code: Path = ROOT, distinct: bool = False
+            ) -> dict[str, tuple[float, float]]:
     path = tmp / f"tasks-{n}.json"
     if not path.exists():
-        path.write_text(json.dumps(task_list(n)))
+        path.write_text(json.dumps(task_list(n, distinct)))
     ws = tmp / f"ws-{n}-{code.name}"
     out = {"import": run("import-tasks", str(path), "--workspace", str(ws), code=code)}
     stats = [run("stats", "--json", "--workspace", str(ws), code=code) for _ in range(runs)]
@@ -90,12 +96,15 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--before", type=Path, metavar="DIR",
                     help="another checkout to measure the big case with, for a same-run ratio")
+    ap.add_argument("--distinct", action="store_true",
+                    help="each copy's instructions made distinct (' (set N)' appended): no "
+                         "repeats across copies, so no check is answered from a cache")
     args = ap.parse_args()
     print(f"load average before: {os.getloadavg()}")
     with tempfile.TemporaryDirectory() as tmp:
-        small = measure(Path(tmp), args.small, args.runs)
-        big = measure(Path(tmp), args.tasks, args.runs)
-        old = measure(Path(tmp), args.tasks, args.runs, args.before.resolve()) \
+        small = measure(Path(tmp), args.small, args.runs, distinct=args.distinct)
+        big = measure(Path(tmp), args.tasks, args.runs, distinct=args.distinct)
+        old = measure(Path(tmp), args.tasks, args.runs, args.before.resolve(), args.distinct) \
             if args.before else None
     scale = args.tasks / args.small
     print(f"{'':10} {args.small:>8,} tasks (wall / cpu)  {args.tasks:>8,} tasks (wall / cpu)  "

@@ -69,7 +69,8 @@ class Feature:
 
     @property
     def is_media(self) -> bool:
-        return any(m in self.type for m in ("Image", "Audio", "Video"))
+        kind = self.type
+        return "Image" in kind or "Audio" in kind or "Video" in kind
 
     @property
     def is_nested(self) -> bool:

@@ -14,7 +14,6 @@ No torch: plain tokens.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Any
@@ -49,8 +48,11 @@ _ACTIONS = {
 }
 
 
+_PUNCT = re.compile(r"[^\w\s]")
+
+
 def words(text: str) -> list[str]:
-    return re.sub(r"[^\w\s]", " ", text.lower()).split()
+    return _PUNCT.sub(" ", text.lower()).split()
 
 
 def _distinct(tokens: list[str]) -> set[str]:
@@ -85,40 +87,32 @@ def meta_words(meta: DatasetMeta | None, rows: int = 20) -> set[str]:
     return found
 
 
-def lcs_length(masks: dict[Any, int], size: int, seq: Any) -> int:
-    """Longest common subsequence of a sequence given as per-item bit masks (`size` items)
-    and `seq`: bit-parallel, a few big-int operations per item (Allison-Dix / Hyyro)."""
-    row = (1 << size) - 1
-    for item in seq:
-        match = row & masks.get(item, 0)
-        row = (row + match) | (row - match)
-    return size - (row & ((1 << size) - 1)).bit_count()
+@lru_cache(maxsize=1)
+def _lcs_search() -> tuple[Any, Any]:
+    from rapidfuzz import process  # 26 ms: loaded by the first check, not at start-up
+    from rapidfuzz.distance import Indel
+
+    return process.extract_iter, Indel.normalized_similarity
+
+
+def within(seq: Any, choices: Any, ratio: float) -> list[int]:
+    """The indexes of the choices whose difflib ratio() with `seq` could reach `ratio`: by its
+    bound 2·LCS / (sum of lengths) (the matching blocks are one common subsequence), computed
+    in C by rapidfuzz for all choices in one call."""
+    search, scorer = _lcs_search()
+    return [i for _, _, i in search(seq, choices, scorer=scorer, score_cutoff=ratio - 1e-9)]
 
 
 @lru_cache(maxsize=1)
-def _demo_bounds() -> tuple[tuple[dict[str, int], Counter[str], int], ...]:
-    out = []
-    for demo, _words in _demos():
-        masks: dict[str, int] = {}
-        for i, word in enumerate(demo):
-            masks[word] = masks.get(word, 0) | (1 << i)
-        out.append((masks, Counter(demo), len(demo)))
-    return tuple(out)
+def _demo_tokens() -> tuple[tuple[str, ...], ...]:
+    return tuple(demo for demo, _words in _demos())
 
 
-def _could_copy(tokens: list[str]) -> bool:
-    """Is some demonstration within COPY_RATIO by each upper bound of difflib's ratio()
-    (length, shared words, longest common subsequence)? Cheap; False settles it."""
-    counts = Counter(tokens)
-    for masks, demo_counts, size in _demo_bounds():
-        limit = COPY_RATIO * (len(tokens) + size) - 1e-9
-        if 2 * min(len(tokens), size) < limit:
-            continue
-        if 2 * sum(min(n, demo_counts[w]) for w, n in counts.items() if w in demo_counts) < limit:
-            continue
-        if 2 * lcs_length(masks, size, tokens) >= limit:
-            return True
-    return False
+@lru_cache(maxsize=65536)  # a pure function of the text; task lists repeat instructions
+def _could_copy(instruction: str) -> bool:
+    """Could some demonstration be within COPY_RATIO (difflib on words)? Cheap; False
+    settles it."""
+    return bool(within(words(instruction), _demo_tokens(), COPY_RATIO))
 
 
 def demo_copy(instruction: str, meta: DatasetMeta | None) -> tuple[float, list[str]]:
@@ -145,7 +139,7 @@ def demo_copy(instruction: str, meta: DatasetMeta | None) -> tuple[float, list[s
 
 def is_demo_copy(instruction: str, meta: DatasetMeta | None) -> bool:
     """Close in words and borrowing two words, or closer still and borrowing one."""
-    if not _could_copy(words(instruction)):  # the common case, without difflib
+    if not _could_copy(instruction):  # the common case, without difflib
         return False
     ratio, borrowed = demo_copy(instruction, meta)
     return ratio >= COPY_RATIO and (len(borrowed) >= 2 or ratio >= SURE_RATIO and bool(borrowed))
@@ -167,10 +161,11 @@ def asks_for_label(instruction: str, output_field: str, labels: list[str]) -> bo
     return len(named) >= 2
 
 
-def actions(instruction: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def actions(instruction: str) -> tuple[str, ...]:
     """The actions an instruction names: summary, question, title, translate."""
     text = instruction.lower()
-    return [name for name, pattern in _ACTIONS.items() if pattern.search(text)]
+    return tuple(name for name, pattern in _ACTIONS.items() if pattern.search(text))
 
 
 def action_mismatch(instruction: str, info: Any) -> str:

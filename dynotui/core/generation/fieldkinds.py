@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from dynotui.core.instances import ANSWER_KEYS, is_choice_field
@@ -28,10 +29,11 @@ _TAG_NAMES = {"tags", "tag", "labels", "label", "ner", "pos", "upos", "xpos", "c
 _URLISH = re.compile(r"^(https?://|www\.|[\w.-]+/[\w./-]+\.\w{1,6}$)")
 
 
-def name_tokens(name: str) -> list[str]:
-    """`ner_tags` -> [ner, tags]; `questionText` -> [question, text]."""
+@lru_cache(maxsize=4096)
+def name_tokens(name: str) -> tuple[str, ...]:
+    """`ner_tags` -> (ner, tags); `questionText` -> (question, text)."""
     spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
-    return [t.lower() for t in re.split(r"[^A-Za-z0-9]+", spaced) if t]
+    return tuple(t.lower() for t in re.split(r"[^A-Za-z0-9]+", spaced) if t)
 
 
 @dataclass
@@ -51,7 +53,7 @@ class FieldInfo:
 
     @property
     def tokens(self) -> list[str]:
-        return name_tokens(self.name)
+        return list(name_tokens(self.name))
 
 
 def _label_value(feature: Feature, value: Any) -> Any:

@@ -8,11 +8,11 @@ dataset's trimmed metadata ending with the allowed field list and the no-overlap
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from dynotui.core.generation.demos import DEMOS, SCHEMA_DEMO_ANSWER, SCHEMA_DEMO_TASK
 from dynotui.core.generation.feedback import prompt_note
+from dynotui.core.generation.fieldkinds import name_tokens
 from dynotui.core.generation.skeletons import derive, unused_fields
 from dynotui.core.generation.variants import ALL_VARIANTS, VARIANTS
 from dynotui.core.models import DatasetMeta, Feature
@@ -58,9 +58,7 @@ def default_variants(settings) -> tuple[str, ...]:
 
 def is_id_field(name: str) -> bool:
     """True when the field's name marks it as an identifier (`id`, `doc_id`, `questionId`, `uuid`)."""
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
-    tokens = [t.lower() for t in re.split(r"[^A-Za-z0-9]+", spaced) if t]
-    return any(t in _ID_TOKENS for t in tokens)
+    return any(t in _ID_TOKENS for t in name_tokens(name))
 
 
 def _is_nested(value: Any) -> bool:

@@ -25,8 +25,8 @@ from dynotui.core.instances import ANSWER_KEYS
 from dynotui.core.models import DatasetMeta, Feature, Judged, Task, Verdict, content_hash
 from dynotui.core.generation.parse import TASK_KEYS, parse_answer, reason_rule  # noqa: F401 (public API)
 from dynotui.core.generation.checks import (action_mismatch, actions, asks_for_label, demo_copy,
-                                            is_demo_copy, lcs_length)
-from dynotui.core.generation.fieldkinds import profile_values
+                                            is_demo_copy, within)
+from dynotui.core.generation.fieldkinds import name_tokens, profile_values
 from dynotui.core.generation.prompts import MAX_TASKS, demo_instructions, is_id_field
 
 RULES = {
@@ -85,11 +85,7 @@ class Checked(Judged):
 
 
 
-def _tokens(name: str) -> set[str]:
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
-    return {t.lower() for t in re.split(r"[^A-Za-z0-9]+", spaced) if t}
-
-
+@functools.lru_cache(maxsize=65536)
 def norm_instruction(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
@@ -99,35 +95,23 @@ NEAR_DEMO = 0.75  # difflib ratio: "summarizes this news article" vs "summarises
 
 
 @functools.cache
-def _demo_matchers() -> list[tuple[Any, dict[str, int], Counter[str], int]]:
+def _demo_matchers() -> tuple[list[str], list[Any]]:
     from difflib import SequenceMatcher
 
-    out = []
-    for demo in sorted(_DEMOS):
+    demos, matchers = sorted(_DEMOS), []
+    for demo in demos:
         matcher = SequenceMatcher(None)
         matcher.set_seq2(demo)  # difflib caches what it learns about seq2: set it once
-        masks: dict[str, int] = {}
-        for i, ch in enumerate(demo):
-            masks[ch] = masks.get(ch, 0) | (1 << i)
-        out.append((matcher, masks, Counter(demo), len(demo)))
-    return out
+        matchers.append(matcher)
+    return demos, matchers
 
 
 @functools.lru_cache(maxsize=65536)
 def _close_to_demo(key: str) -> bool:
-    counts = None
-    for matcher, masks, demo_counts, size in _demo_matchers():
-        total = len(key) + size
-        if 2 * min(len(key), size) < NEAR_DEMO * total:  # difflib's real_quick_ratio
-            continue
-        # each bound is >= ratio(): shared characters (difflib's quick_ratio), then the
-        # longest common subsequence (matching blocks are one); ratio() only when both pass
-        counts = counts or Counter(key)
-        shared = sum(min(n, demo_counts[ch]) for ch, n in counts.items() if ch in demo_counts)
-        if 2 * shared < NEAR_DEMO * total or 2 * lcs_length(masks, size, key) < NEAR_DEMO * total:
-            continue
-        matcher.set_seq1(key)
-        if matcher.ratio() >= NEAR_DEMO:
+    demos, matchers = _demo_matchers()
+    for i in within(key, demos, NEAR_DEMO):  # a bound of ratio(), in C; ratio() for the few
+        matchers[i].set_seq1(key)
+        if matchers[i].ratio() >= NEAR_DEMO:
             return True
     return False
 
@@ -189,9 +173,8 @@ def _read_item(item: dict, verdicts: list[Verdict]) -> Task:
                 output.strip())
 
 
-def _values(meta: DatasetMeta, name: str) -> list[Any]:
-    feature = meta.feature_map.get(name)
-    names = feature.label_names if feature else None
+def _values(meta: DatasetMeta, feature: Feature) -> list[Any]:
+    name, names = feature.name, feature.label_names
     out = []
     for row in meta.sample_rows():
         value = row.get(name)
@@ -317,23 +300,23 @@ def check_item(item: Any, meta: DatasetMeta, seen: set[str], existing_ids: set[s
             verdicts.append(_warn("id_input", f"'{name}' looks like an identifier"))
     feature = meta.feature_map.get(task.output_field)
     if feature is not None:
+        values = _values(meta, feature)
         if task.input_fields and all(n in names for n in task.input_fields):
-            _check_ambiguous(task, feature, meta, verdicts)
-        task = _check_output(task, feature, meta, verdicts)
+            _check_ambiguous(task, feature, meta, values, verdicts)
+        task = _check_output(task, feature, values, verdicts)
     if task.instruction and existing_ids \
             and content_hash(meta.ref.id, meta.ref.config, meta.revision, task) in existing_ids:
         verdicts.append(_err("duplicate", "the same task is already in the workspace"))
     return Checked(task, verdicts, item)
 
 
-def _check_ambiguous(task: Task, feature: Feature, meta: DatasetMeta,
+def _check_ambiguous(task: Task, feature: Feature, meta: DatasetMeta, values: list[Any],
                      verdicts: list[Verdict]) -> None:
     """The inputs must decide a label: one input seen with two labels cannot be learned (NLI
     with the premise alone). Only label-like outputs (ClassLabel, or few values that repeat
     across rows): a context with several questions is several valid references, not noise.
     Rows with every input empty are left aside."""
     outputs: dict[str, set[str]] = {}
-    values = _values(meta, task.output_field)
     for row, value in zip(meta.sample_rows(), values):
         inputs = [row.get(n) for n in task.input_fields]
         if all(_empty(v) for v in inputs) or _empty(value):
@@ -353,11 +336,10 @@ def _check_ambiguous(task: Task, feature: Feature, meta: DatasetMeta,
                              f"({', '.join(task.input_fields)}) do not decide the output"))
 
 
-def _check_output(task: Task, feature: Feature, meta: DatasetMeta, verdicts: list[Verdict]) -> Task:
-    values = _values(meta, feature.name)
+def _check_output(task: Task, feature: Feature, values: list[Any], verdicts: list[Verdict]) -> Task:
     filled = [v for v in values if not _empty(v)]
     strings = [v for v in filled if isinstance(v, str)]
-    if (_tokens(feature.name) & _META_TOKENS) or (
+    if _META_TOKENS.intersection(name_tokens(feature.name)) or (
             strings and sum(bool(_URLISH.match(v)) for v in strings) * 2 > len(strings)):
         verdicts.append(_warn("metadata_output", f"'{feature.name}' looks like metadata, not content"))
     why = action_mismatch(task.instruction, profile_values(feature, values))
