@@ -3,9 +3,11 @@ beside a bare Textual app measured in the same run (alternating, medians).
 
     .venv/bin/python bench/startup.py [--runs 7]
 
-Figures: bare app (start -> first frame -> exit); dynotui (start -> Browse on screen -> exit);
-dynotui until the bundled sample list is filled; each also as CPU seconds of the process (all
-threads, user + system) at that moment, steadier than wall time on a loaded machine.
+Figures: bare app (start -> first frame -> exit); the same with cyclic garbage collection
+paused from its first line, as dynotui pauses it until its first frame (a second, stricter
+baseline); dynotui (start -> Browse on screen -> exit); dynotui until the bundled sample list is
+filled; each also as CPU seconds of the process (all threads, user + system) at that moment,
+steadier than wall time on a loaded machine. The goal is against the plain bare app.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # screen is up, then exits.
 BARE = """
 import os, resource
+{gc}
 CPU = lambda: str(sum(resource.getrusage(resource.RUSAGE_SELF)[:2])).encode()
 from textual.app import App
 class Bare(App):
@@ -64,10 +67,9 @@ m.DynoApp.on_ready = ready
 """
 VIA_CLI = """from dynotui.cli import main
 sys.exit(main(["--workspace", {workspace!r}]))"""
-# The same app without building the CLI's parser (which imports every command module).
-VIA_RUN_APP = """from argparse import Namespace
-sys.exit(m.run_app(Namespace(workspace={workspace!r}, annotator=None, theme=None,
-                             source="sample")))"""
+# dynotui pauses cyclic garbage collection from its start to its first frame; the second
+# baseline is the bare app given the same pause (collection off before Textual is imported).
+GC_PAUSED = "import gc; gc.disable()"
 
 
 def run_in_pty(code: str, env: dict[str, str]) -> tuple[float, float, float]:
@@ -113,12 +115,12 @@ def main() -> None:
     # checkout). With PYTHONDONTWRITEBYTECODE set, every start would compile our modules.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="dynotui-bench-pyc-")
-    runs: dict[str, list[tuple[float, float]]] = {"bare": [], "ready": [], "list": [],
-                                                  "direct": []}
+    runs: dict[str, list[tuple[float, float]]] = {"bare": [], "bare_gc": [], "ready": [],
+                                                  "list": []}
     cli = DYNOTUI.replace("{entry}", VIA_CLI)
-    codes = {"bare": BARE, "ready": cli.replace("{until_list}", "False"),
-             "list": cli.replace("{until_list}", "True"),
-             "direct": DYNOTUI.replace("{entry}", VIA_RUN_APP).replace("{until_list}", "False")}
+    codes = {"bare": BARE.replace("{gc}", ""), "bare_gc": BARE.replace("{gc}", GC_PAUSED),
+             "ready": cli.replace("{until_list}", "False"),
+             "list": cli.replace("{until_list}", "True")}
     codes = {k: v.replace("{workspace!r}", repr(workspace)) for k, v in codes.items()}
     load_before = os.getloadavg()
     try:
@@ -139,12 +141,16 @@ def main() -> None:
           f"load average {load} before, {os.getloadavg()[0]:.2f} after")
     print(f"{'':38}{'to screen':>10}{'to exit':>10}{'CPU to screen':>15}")
     cpu_bare = med("bare", 2)
-    rows = [("baseline: bare Textual app", "bare"), ("dynotui: Browse on screen", "ready"),
-            ("dynotui: bundled sample list filled", "list"),
-            ("dynotui: same, run_app without CLI parser", "direct")]
+    bare_gc, cpu_bare_gc = med("bare_gc", 0), med("bare_gc", 2)
+    rows = [("baseline: bare Textual app", "bare"),
+            ("baseline: same, collection paused", "bare_gc"),
+            ("dynotui: Browse on screen", "ready"),
+            ("dynotui: bundled sample list filled", "list")]
     for label, name in rows:
         wall, cpu = med(name, 0), med(name, 2)
         ratios = "" if name == "bare" else f"   {wall / bare:.2f}x / CPU {cpu / cpu_bare:.2f}x bare"
+        if name in ("ready", "list"):
+            ratios += f"; {wall / bare_gc:.2f}x / {cpu / cpu_bare_gc:.2f}x paused bare"
         print(f"{label:38}{wall * 1000:8.0f}ms{med(name, 1) * 1000:8.0f}ms{cpu * 1000:13.0f}ms"
               f"{ratios}")
     ok = ready <= 1.5 * bare and filled <= 1.5 * bare

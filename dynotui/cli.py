@@ -7,6 +7,7 @@ that adds its parser and sets `func=run`. Heavy imports happen inside `run`.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 
@@ -78,9 +79,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command is None:
-            from dynotui.tui.app import run_app  # textual loads only for the workbench
+            # Start-up makes ~1M objects and few cycles: no cyclic collection until the first
+            # frame is up (they cost ~0.1 s on the way to it); the app turns it back on then.
+            gc.disable()
+            try:
+                from dynotui.tui.start import run_app  # textual loads only for the workbench
 
-            return run_app(args) or 0
+                return run_app(args) or 0
+            finally:
+                gc.enable()
         load_settings()  # the whole config file checked before any work is done or paid for
         return args.func(args) or 0
     except DynoError as exc:

@@ -1,10 +1,10 @@
-"""The workbench App: screens as modes, themes, keymap, the store writer; `run_app` starts it."""
+"""The workbench App: screens as modes, themes, keymap, the store writer (tui/start.py
+starts it)."""
 
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
+import gc
 import threading
 import time
 from functools import partial
@@ -13,14 +13,12 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.worker import get_current_worker
 from textual.app import App
 from textual.binding import Binding
 
-from dynotui.config import load_settings
 from dynotui.core.store import Store
-from dynotui.core.store.layout import DATASETS
 from dynotui.tui import jobs, render, screens
 from dynotui.tui.commands import DynoCommands
 from dynotui.tui.messages import (GenerationDone, GenerationProgress, QueueLoaded, Saved,
@@ -136,6 +134,10 @@ class DynoApp(App[int]):
             self._ask_annotator()
             return
         self._begin()
+
+    @on(events.Ready)
+    def _first_frame(self) -> None:
+        self.call_after_refresh(resume_gc)
 
     def _begin(self) -> None:
         self.switch_mode(self.start_mode or "browse")
@@ -361,36 +363,10 @@ class DynoApp(App[int]):
         self.load_queue(current.id if current else None)
 
 
-def has_dataset_files(workspace) -> bool:
-    """Whether anything was generated or imported here, without parsing the store (counting
-    50k proposals takes half a second; the queue loads them in a worker anyway)."""
-    try:
-        return any(entry.name.endswith(".json") for entry in os.scandir(workspace / DATASETS))
-    except OSError:
-        return False
-
-
-def run_app(args: Any) -> int:
-    settings = load_settings(workspace=getattr(args, "workspace", None),
-                             annotator=getattr(args, "annotator", None),
-                             theme=getattr(args, "theme", None),
-                             guidelines=getattr(args, "guidelines", None))
-    # A browser session whose address named nobody asks for a name before opening the store.
-    ask = getattr(args, "ask_annotator", False)
-    store = None if ask else Store(settings.workspace, annotator=settings.annotator)
-    start = "review" if has_dataset_files(settings.workspace) else "browse"
-    app = DynoApp(settings, store, source=getattr(args, "source", "sample"), start=start)
-    app.adjudicate = bool(getattr(args, "adjudicate", False))
-    try:
-        code = app.run()
-    finally:
-        if app.writer is not None and not app.writer.close():
-            print("dynotui: some decisions were still being written when the app stopped.")
-        if app.store is not None:
-            app.store.close()
-    if threading.active_count() > 1:
-        # Only abandoned reads are left (every write is done): don't wait for them to finish.
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code or 0)
-    return code or 0
+def resume_gc() -> None:
+    """Cyclic collection back on after the first frame (the command paused it for start-up),
+    with what start-up made frozen: it lives as long as the app, and later collections, which
+    would walk it again and again during a session, skip it."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()

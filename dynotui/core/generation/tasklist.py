@@ -23,6 +23,7 @@ from typing import Any
 
 from dynotui.core import safejson
 from dynotui.core.errors import DatasetError
+from dynotui.core.gcpause import gc_paused
 from dynotui.core.generation import validate
 from dynotui.core.models import DatasetMeta, DatasetRef, Feature, Proposal, Task, Verdict
 
@@ -182,6 +183,11 @@ def build_proposals(entries: list[Any], source_name: str, store=None
 
 def import_tasks(store, path: str | Path, source_name: str | None = None) -> ImportReport:
     """Read, validate and store a task list; returns what happened (counts)."""
+    with gc_paused():  # ~10 objects per task, no cycles: collections would only walk them
+        return _import(store, path, source_name)
+
+
+def _import(store, path: str | Path, source_name: str | None) -> ImportReport:
     entries = read_task_list(path)
     props, report = build_proposals(entries, source_name or Path(path).stem, store)
     if entries and not props:  # e.g. an alpaca file: a clear error, not "0 imported"

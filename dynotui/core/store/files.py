@@ -7,10 +7,8 @@ file, never half of one.
 
 from __future__ import annotations
 
-import gc
 import json
 import os
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -36,20 +34,6 @@ def file_error(path: Path, what: str) -> StoreError:
         f"Store file {path} {what}.",
         f"dynotui never overwrites it. Move it aside (mv '{path}' '{path}.bad') or restore it "
         "from a backup, then run again; the rest of the workspace stays usable.")
-
-
-@contextmanager
-def gc_paused():
-    """No cyclic garbage collection for a while: a bulk write makes ~10 objects per proposal
-    and no cycles, and each collection walks every live object again (half of a 100k import's
-    store time). Reference counting still frees everything as usual."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def dumps(data: Any) -> bytes:

@@ -21,7 +21,8 @@ from dynotui.core.errors import StoreError
 from dynotui.core.models import DatasetMeta, Decision, Proposal, Task
 from dynotui.core.store import migrate
 from dynotui.core.store.decisions import DecisionFiles
-from dynotui.core.store.files import AtomicStorage, gc_paused
+from dynotui.core.gcpause import gc_paused
+from dynotui.core.store.files import AtomicStorage
 from dynotui.core.store.layout import DATASETS, DECISIONS, INDEX, LOCK, SCHEMA
 from dynotui.core.store.index import IndexTables
 from dynotui.core.store.locking import Locked, serial
