@@ -60,13 +60,26 @@ def task_list(n: int, distinct: bool = False) -> list[dict]:
     return out
 
 
+def child_env(code: Path) -> dict[str, str]:
+    return installed({**os.environ, "PYTHONPATH": str(code), "DYNOTUI_CONFIG": os.devnull})
+
+
+def check_code(code: Path) -> None:
+    """Children run in `code` itself: `python -m` puts the working folder first on sys.path,
+    so a child started elsewhere (say in another checkout) would import that one's dynotui."""
+    found = subprocess.run([sys.executable, "-c", "import dynotui; print(dynotui.__file__)"],
+                           env=child_env(code), cwd=code, capture_output=True, text=True,
+                           check=True).stdout.strip()
+    if not Path(found).resolve().is_relative_to(code.resolve()):
+        sys.exit(f"a child run for {code} imported {found}")
+
+
 def run(*argv: str, code: Path = ROOT) -> tuple[float, float]:
     """(wall seconds, child CPU seconds) of one dynotui command of the checkout `code`."""
-    env = installed({**os.environ, "PYTHONPATH": str(code), "DYNOTUI_CONFIG": os.devnull})
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "dynotui", *argv], env=env,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.run([sys.executable, "-m", "dynotui", *argv], env=child_env(code),
+                          cwd=code, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     wall = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
@@ -80,6 +93,7 @@ def measure(tmp: Path, n: int, runs: int, code: Path = ROOT, distinct: bool = Fa
     if not path.exists():
         path.write_text(json.dumps(task_list(n, distinct)))
     ws = tmp / f"ws-{n}-{code.name}"
+    check_code(code)
     out = {"import": run("import-tasks", str(path), "--workspace", str(ws), code=code)}
     stats = [run("stats", "--json", "--workspace", str(ws), code=code) for _ in range(runs)]
     out["stats"] = (statistics.median(s[0] for s in stats), statistics.median(s[1] for s in stats))
