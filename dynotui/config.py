@@ -9,7 +9,6 @@ later (or an LLM call paid for before a price table turns out unusable).
 
 from __future__ import annotations
 
-import getpass
 import math
 import os
 import tomllib
@@ -17,9 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from dynotui.core.catalog import DEFAULT_LICENSE_DENY
 from dynotui.core.errors import ConfigError
 from dynotui.core.generation.variants import ALL_VARIANTS
 from dynotui.core.team import guidelines as team_guidelines
+from dynotui.core.team.people import login_name
 
 DEFAULT_REASONS = [
     "vague instruction",
@@ -32,9 +33,6 @@ DEFAULT_REASONS = [
     "harmful or private content",
     "other",
 ]
-
-DEFAULT_LICENSE_DENY = ["other", "unknown", "*-nd-*", "*-nd", "ofl*"]
-
 
 @dataclass
 class LLMSettings:
@@ -84,13 +82,6 @@ def config_dir() -> Path:
 def default_workspace() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "dynotui" / "workspace"
-
-
-def login_name() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no passwd entry (containers)
-        return "annotator"
 
 
 # -- checking values: each checker returns the typed value or raises _Wrong(what is wrong) --

@@ -213,10 +213,13 @@ class Task:
                    str(data.get("output_field", "")))
 
 
+_encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(x, ensure_ascii=False)
+
+
 def content_hash(dataset: str, config: str | None, revision: str | None, task: Task) -> str:
     """Stable id of a task on a dataset revision: imports and regenerations dedupe on it."""
-    payload = json.dumps([dataset, config or "", revision or "", task.instruction.strip(),
-                          sorted(task.input_fields), task.output_field], ensure_ascii=False)
+    payload = _encode([dataset, config or "", revision or "", task.instruction.strip(),
+                       sorted(task.input_fields), task.output_field])
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 

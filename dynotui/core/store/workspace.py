@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 
-from dynotui.config import login_name
 from dynotui.core.durable import clean_temp_files, ensure_dir
 from dynotui.core.errors import StoreError
 from dynotui.core.models import DatasetMeta, Decision, Proposal, Task
 from dynotui.core.store import migrate
 from dynotui.core.store.decisions import DecisionFiles
 from dynotui.core.gcpause import gc_paused
+from dynotui.core.team.people import login_name
 from dynotui.core.store.files import AtomicStorage
 from dynotui.core.store.layout import DATASETS, DECISIONS, INDEX, LOCK, SCHEMA
 from dynotui.core.store.index import IndexTables
