@@ -152,7 +152,7 @@ def main() -> int:
             code = ("import time; t = time.perf_counter(); from dynotui.core.embed.model import "
                     "load_model; m = load_model(None); print(m.folder)")
             done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                                  env={**env, "DYNOTUI_EMBED_BACKEND": "onnx"})
+                                  env={**env, "DYNOTUI_EMBED_BACKEND": "onnx"}, cwd=ROOT)
             if done.returncode != 0 or not done.stdout.strip():
                 sys.exit(f"ONNX export failed:\n{done.stderr[-3000:]}")
             export = Path(done.stdout.strip().splitlines()[-1])

@@ -45,12 +45,13 @@ def start(kind: str, workspace: str, port: int) -> tuple[subprocess.Popen, str, 
                               "--annotator", "bench"])
         code = ("from textual_serve.server import Server; "
                 f"Server({command!r}, host='127.0.0.1', port={port}).serve()")
-        proc = subprocess.Popen([sys.executable, "-c", code], env=ENV, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen([sys.executable, "-c", code], env=ENV, cwd=ROOT,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
         wait_listening(port)
         return proc, f"http://127.0.0.1:{port}/ws", {}
     proc = subprocess.Popen([sys.executable, "-m", "dynotui", "serve", "--port", str(port),
-                             "--workspace", workspace], env=ENV, stdin=subprocess.DEVNULL,
+                             "--workspace", workspace], env=ENV, cwd=ROOT, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     token = re.search(r"token=(\S+)", proc.stdout.readline()).group(1)
     wait_listening(port)
