@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from dynotui.commands._util import open_store, print_json
 from dynotui.core.generation.tasklist import import_tasks
@@ -23,11 +24,17 @@ def register(sub, common) -> None:
     parser.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    import sys
+def _progress(done: int, total: int) -> None:
+    """A counter on a terminal's stderr (a big list takes a while); nothing in pipes and logs."""
+    if sys.stderr.isatty():
+        line = f"checking {done:,}/{total:,} tasks" if done < total else \
+            f"checked {total:,} tasks; writing them to the store…\n"
+        print(f"\r{line}", end="", file=sys.stderr, flush=True)
 
+
+def run(args: argparse.Namespace) -> int:
     store = open_store(args)
-    report = import_tasks(store, args.file, args.source)
+    report = import_tasks(store, args.file, args.source, on_progress=_progress)
     if args.json:
         print_json(report.to_dict())
         return 0

@@ -19,7 +19,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from dynotui.core import safejson
 from dynotui.core.errors import DatasetError
@@ -28,6 +28,8 @@ from dynotui.core.generation import validate
 from dynotui.core.models import DatasetMeta, DatasetRef, Feature, Proposal, Task, Verdict
 
 SOURCE = "hub"
+PROGRESS_EVERY = 2000  # tasks between two progress calls
+Progress = Callable[[int, int], None]  # (tasks checked, tasks in the list)
 
 
 @dataclass
@@ -139,8 +141,10 @@ def meta_for(metas: dict[str, DatasetMeta], ref: DatasetRef) -> DatasetMeta | No
     return only[0] if len(only) == 1 else None
 
 
-def build_proposals(entries: list[Any], source_name: str, store=None
-                    ) -> tuple[list[Proposal], ImportReport]:
+def build_proposals(entries: list[Any], source_name: str, store=None,
+                    on_progress: Progress | None = None) -> tuple[list[Proposal], ImportReport]:
+    """Proposals from the entries, each checked; `on_progress(done, total)` every
+    PROGRESS_EVERY tasks and at the end."""
     report = ImportReport(entries=len(entries))
     usable = []
     for index, entry in enumerate(entries):
@@ -154,7 +158,9 @@ def build_proposals(entries: list[Any], source_name: str, store=None
     metas = store.metas() if store is not None else {}
     stored = store.ids() if store is not None else set()
     props = []
-    for entry in usable:
+    for done, entry in enumerate(usable):
+        if on_progress is not None and done % PROGRESS_EVERY == 0:
+            on_progress(done, len(usable))
         name = str(entry["task_name"]).strip()
         dataset, config = mapping[name]
         ref = DatasetRef(SOURCE, dataset, config)
@@ -173,6 +179,8 @@ def build_proposals(entries: list[Any], source_name: str, store=None
             prop.verdicts.append(Verdict("duplicate_instruction", False,
                                          f"the same instruction is used by {group} tasks in "
                                          "this list", "warning"))
+    if on_progress is not None and usable:
+        on_progress(len(usable), len(usable))
     report.repeated_entries = len(props) - len({p.id for p in props})
     report.configs = len(mapping)
     report.datasets = len({d for d, _ in mapping.values()})
@@ -184,15 +192,18 @@ def build_proposals(entries: list[Any], source_name: str, store=None
     return props, report
 
 
-def import_tasks(store, path: str | Path, source_name: str | None = None) -> ImportReport:
-    """Read, validate and store a task list; returns what happened (counts)."""
+def import_tasks(store, path: str | Path, source_name: str | None = None,
+                 on_progress: Progress | None = None) -> ImportReport:
+    """Read, validate and store a task list; returns what happened (counts).
+    `on_progress(done, total)` follows the checks (the long part of a big list)."""
     with gc_paused():  # ~10 objects per task, no cycles: collections would only walk them
-        return _import(store, path, source_name)
+        return _import(store, path, source_name, on_progress)
 
 
-def _import(store, path: str | Path, source_name: str | None) -> ImportReport:
+def _import(store, path: str | Path, source_name: str | None,
+            on_progress: Progress | None) -> ImportReport:
     entries = read_task_list(path)
-    props, report = build_proposals(entries, source_name or Path(path).stem, store)
+    props, report = build_proposals(entries, source_name or Path(path).stem, store, on_progress)
     if entries and not props:  # e.g. an alpaca file: a clear error, not "0 imported"
         first = entries[0]
         keys = ", ".join(map(str, list(first)[:8])) if isinstance(first, dict) else \
