@@ -12,7 +12,8 @@ copies). Each command runs as a user runs it (a new process: `python -m dynotui 
 wall-clock and CPU (user+sys of the child).
 Baselines from the same run: the same commands on --small tasks, and a plain json.load of
 the big list. `stats` runs --runs times (the first after import reads the cache the import
-left; the median is printed). The load average is printed before and after; under load wall
+left; the median is printed), then --runs times more with near-duplicate groups on file for
+the proposals (`stats+groups`: as after `similar --groups`; stats checks that they still fit). The load average is printed before and after; under load wall
 time stretches (2 cores shared), so CPU (user+sys) is printed beside it and each figure is
 also given as a ratio to its baseline: per-task cost vs the small run (1.0x: linear), and the
 import as a multiple of parsing the list with json.load. --before DIR (another checkout, e.g.
@@ -87,6 +88,28 @@ def run(*argv: str, code: Path = ROOT) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+# Near-duplicate groups on file for exactly the live proposals (two made-up groups: `stats`
+# reads them when their key, a hash of the live ids, matches); written by `code` itself.
+SAVE_GROUPS = """
+import json, sys
+from pathlib import Path
+from dynotui.core.embed.groups import NearGroups
+from dynotui.core.embed.workspace import _groups_path, _ids_key, live_proposals
+from dynotui.core.store import Store
+store = Store(sys.argv[1])
+ids = sorted(p.id for p in live_proposals(store)[0])
+path = _groups_path(Path(sys.argv[1]), None, 0.9)
+path.parent.mkdir(parents=True, exist_ok=True)
+groups = NearGroups(0.9, "m", len(ids), [ids[:3], ids[3:5]], [0.93, 0.91], [3, 2])
+path.write_text(json.dumps({"key": _ids_key(ids), **groups.to_dict()}))
+"""
+
+
+def save_groups(ws: Path, code: Path) -> None:
+    subprocess.run([sys.executable, "-c", SAVE_GROUPS, str(ws)], env=child_env(code), cwd=code,
+                   check=True)
+
+
 def measure(tmp: Path, n: int, runs: int, code: Path = ROOT, distinct: bool = False
             ) -> dict[str, tuple[float, float]]:
     path = tmp / f"tasks-{n}.json"
@@ -97,6 +120,10 @@ def measure(tmp: Path, n: int, runs: int, code: Path = ROOT, distinct: bool = Fa
     out = {"import": run("import-tasks", str(path), "--workspace", str(ws), code=code)}
     stats = [run("stats", "--json", "--workspace", str(ws), code=code) for _ in range(runs)]
     out["stats"] = (statistics.median(s[0] for s in stats), statistics.median(s[1] for s in stats))
+    save_groups(ws, code)  # as `similar --groups` leaves them (untimed)
+    stats = [run("stats", "--json", "--workspace", str(ws), code=code) for _ in range(runs)]
+    out["stats+groups"] = (statistics.median(s[0] for s in stats),
+                           statistics.median(s[1] for s in stats))
     t = time.perf_counter()
     json.loads(path.read_bytes())
     out["json.load"] = (time.perf_counter() - t, 0.0)
@@ -121,20 +148,20 @@ def main() -> None:
         old = measure(Path(tmp), args.tasks, args.runs, args.before.resolve(), args.distinct) \
             if args.before else None
     scale = args.tasks / args.small
-    print(f"{'':10} {args.small:>8,} tasks (wall / cpu)  {args.tasks:>8,} tasks (wall / cpu)  "
+    print(f"{'':12} {args.small:>8,} tasks (wall / cpu)  {args.tasks:>8,} tasks (wall / cpu)  "
           "per task vs small (wall / cpu)")
-    for key in ("import", "stats", "json.load"):
+    for key in ("import", "stats", "stats+groups", "json.load"):
         (sw, sc), (bw, bc) = small[key], big[key]
         cpu = f"{bc / sc / scale:4.2f}x" if sc else "  -"
-        print(f"{key:10} {sw:9.2f} s / {sc:6.2f} s      {bw:9.2f} s / {bc:6.2f} s       "
+        print(f"{key:12} {sw:9.2f} s / {sc:6.2f} s      {bw:9.2f} s / {bc:6.2f} s       "
               f"{bw / sw / scale:4.2f}x / {cpu}")
     load = big["json.load"][0]
     print(f"import of {args.tasks:,} tasks = {big['import'][0] / load:,.0f}x its json.load "
           f"({load:.2f} s); stats = {big['stats'][0] / load:,.1f}x")
     if old is not None:
-        for key in ("import", "stats"):
+        for key in ("import", "stats", "stats+groups"):
             (ow, oc), (bw, bc) = old[key], big[key]
-            print(f"{key:10} {args.before}: {ow:.2f} s / {oc:.2f} s; this code takes "
+            print(f"{key:12} {args.before}: {ow:.2f} s / {oc:.2f} s; this code takes "
                   f"{bw / ow:.2f}x the wall time, {bc / oc:.2f}x the CPU")
     print(f"goals: import <= 30 s, stats <= 2 s at {args.tasks:,} tasks "
           f"(stats is the median of {args.runs} runs)")

@@ -235,6 +235,29 @@ class SummaryCache:
                     tally.move(key, status)
         return tally.finish(), problems
 
+    def live_ids(self, datasets, ledger) -> list[str]:
+        """The ids of the live proposals (all but versions whose edit was undone) from the
+        cache: only changed files are parsed."""
+        try:
+            return self._live_ids(datasets, ledger)
+        except (TypeError, ValueError, IndexError, KeyError, AttributeError):  # damaged values
+            self.files = {}
+            return self._live_ids(datasets, ledger)
+
+    def _live_ids(self, datasets, ledger) -> list[str]:
+        out: list[str] = []
+        for path, entry in self.entries(datasets):
+            pids = entry["pids"]
+            if not isinstance(pids, list):
+                raise TypeError("pids is not a list")
+            for pid in pids:
+                if pid in ledger.edits and ledger.retracted(pid):
+                    prop = datasets.fresh_proposal(Path(path), pid)
+                    if prop is not None and prop.parent:  # an edit undone
+                        continue
+                out.append(pid)
+        return out
+
     def update(self, datasets) -> None:
         """Entries for every file `datasets` holds in memory (after a big import), saved."""
         files = self._load()

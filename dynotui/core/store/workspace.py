@@ -28,7 +28,7 @@ from dynotui.core.store.index import IndexTables
 from dynotui.core.store.locking import Locked, serial
 from dynotui.core.store.proposals import DatasetFiles
 from dynotui.core.store.summary import SummaryCache, Tally
-from dynotui.core.store.state import ALL, POLICIES, STATUS_OF, STATUSES
+from dynotui.core.store.state import POLICIES, STATUS_OF
 
 DECIDE_ACTIONS = ("accept", "reject", "skip", "flag", "unflag")
 
@@ -112,6 +112,17 @@ class Store(IndexTables):
                                                     annotator or self.annotator)
         return tally, problems + [*self._decisions.broken.values(),
                                   *self._decisions.damaged.values()]
+
+    @serial
+    def live_ids(self, annotator: str | None = None, drop: str | None = None) -> list[str]:
+        """live_proposals()' ids from the statistics cache (no file parsed again), less those
+        whose status for `annotator` ("*": anyone's latest) is `drop`."""
+        self._decisions.refresh()
+        ledger, who = self._decisions.ledger, annotator or self.annotator
+        with gc_paused():
+            ids = self._summaries.live_ids(self._datasets, ledger)
+        return [pid for pid in ids if drop is None or pid not in ledger.by_pid
+                or ledger.status(pid, who) != drop]
 
     @serial
     def save_summaries(self) -> None:
@@ -387,6 +398,3 @@ class Store(IndexTables):
         ledger = self._decisions.ledger
         return [p for p in self.live_proposals() if p.id in ledger.by_pid
                 and ledger.accepted(p.id, policy, annotator)]
-
-
-__all__ = ["Store", "STATUSES", "POLICIES", "ALL", "DECIDE_ACTIONS"]
