@@ -104,7 +104,10 @@ def within(seq: Any, choices: Any, ratio: float) -> list[int]:
     bound 2·LCS / (sum of lengths) (the matching blocks are one common subsequence), computed
     in C by rapidfuzz for all choices in one call."""
     search, scorer = _lcs_search()
-    return [i for _, _, i in search(seq, choices, scorer=scorer, score_cutoff=ratio - 1e-9)]
+    # rapidfuzz's own cutoff drops scores just above it (0.6 with a cutoff of 0.6 - 1e-9):
+    # it only prunes, with room to spare; the comparison that decides is ours
+    found = search(seq, choices, scorer=scorer, score_cutoff=max(0.0, ratio - 0.01))
+    return [i for _, score, i in found if score >= ratio - 1e-9]
 
 
 @lru_cache(maxsize=1)
