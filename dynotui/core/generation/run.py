@@ -87,6 +87,10 @@ class _Run:
         self.done = 0
         self.total = 0
         self.sums: list = [0, 0, 0.0, 0, 0]
+        # model calls in tasks of their own: a stop (a full disk) keeps the answers on their way
+        self.slots = asyncio.Semaphore(max(1, int(settings.llm.concurrency)))
+        self.asking: set[asyncio.Future] = set()  # calls not answered yet
+        self.sending: set[asyncio.Future] = set()  # of those, the ones whose request is out
 
     async def in_store(self, fn, *args):
         async with self.store_lock:
@@ -149,8 +153,7 @@ class _Run:
         schema = response_schema([f.name for f in prompt_fields(meta)])
         started = time.time()
         unsaved = (key, hashlib.sha256(json.dumps(messages, default=str).encode()).hexdigest())
-        answer = _UNSAVED.get(unsaved) or await self.client.complete(messages, schema)
-        _UNSAVED[unsaved] = answer  # until its proposals are on disk
+        answer = _UNSAVED.get(unsaved) or await self.ask(unsaved, messages, schema)
         existing = await self.existing_ids(meta)
         checked, _form = check_answer(answer.text, meta, existing)
         cost, priced = cost_usd(answer.model, answer.tokens_in, answer.tokens_out,
@@ -166,6 +169,33 @@ class _Run:
                             cost_usd=cost, priced=priced, seconds=answer.seconds, mode=answer.mode,
                             proposals=[p.id for p in props])
         return self.tally(result, props)
+
+    async def ask(self, unsaved: tuple[str, str], messages: list, schema: dict) -> Any:
+        """The model's answer, kept in _UNSAVED until its proposals are on disk. Asked in a task
+        of its own, so that cancelling the job (the run stops) does not drop a paid answer."""
+        task = asyncio.ensure_future(self._ask(unsaved, messages, schema))
+        self.asking.add(task)
+        task.add_done_callback(self.asking.discard)
+        return await asyncio.shield(task)
+
+    async def _ask(self, unsaved: tuple[str, str], messages: list, schema: dict) -> Any:
+        async with self.slots:
+            me = asyncio.current_task()
+            self.sending.add(me)
+            try:
+                answer = await self.client.complete(messages, schema)
+            finally:
+                self.sending.discard(me)
+        _UNSAVED[unsaved] = answer
+        return answer
+
+    async def settle(self, keep_sent: bool) -> None:
+        """End the calls still open: those not sent yet are cancelled; those on their way are
+        waited for (keep_sent: their answers stay in _UNSAVED) or cancelled too."""
+        for task in list(self.asking):
+            if not keep_sent or task not in self.sending:
+                task.cancel()
+        await asyncio.gather(*self.asking, return_exceptions=True)
 
     async def call_schema(self, meta: DatasetMeta, key: str, rejected: list[dict]) -> CallResult:
         """Skeletons from the metadata, one short wording call each (schema.py)."""
@@ -304,12 +334,14 @@ async def _run_jobs(run: _Run, jobs, cancel: Any, report: GenerationReport) -> l
         if fatal:
             for task in tasks:
                 task.cancel()
+            await run.settle(keep_sent=True)  # paid for: kept for the next run in this process
             await asyncio.gather(*tasks, return_exceptions=True)
             raise fatal[0]
         await asyncio.gather(*tasks, return_exceptions=True)
     finally:
         if watcher:
             watcher.cancel()
+        await run.settle(keep_sent=False)  # a cancelled run: nothing left running
     out = []
     for task, (_meta, variant) in zip(tasks, jobs):
         if task.cancelled():

@@ -64,3 +64,28 @@ def test_a_full_disk_stops_the_run_removes_temps_and_keeps_the_answer(tmp_path, 
         # then the answers already paid for are stored, not asked again: two calls in all
         assert len(server.requests) == 2
         assert len(store.proposals()) >= 1 and report.count("done") == 2
+
+
+def test_an_answer_on_its_way_when_the_disk_fills_is_kept_not_paid_again(tmp_path, monkeypatch):
+    forget_modes()
+    with LLMServer() as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        monkeypatch.setenv("DYNOTUI_MODEL", "gpt-4o-mini")
+        monkeypatch.setenv("DYNOTUI_CONFIG", os.devnull)
+        settings = load_settings(workspace=tmp_path / "ws")
+        settings.llm.retries, settings.llm.concurrency = 0, 2
+        store = Store(settings.workspace)
+        # given two calls sent together, one answered at once and one a second later
+        answer = json.dumps({"tasks": [GOOD]})
+        server.script(reply(answer), reply(answer, delay=1.0))
+        meta = reviews_meta(revision="abc")
+        # when the first answer's write finds the disk full while the second is on its way
+        with monkeypatch.context() as full:
+            _disk_full_for_temp_files(full)
+            with pytest.raises(StoreError):
+                generate([meta], store, settings)
+        assert len(server.requests) == 2
+        # then, once there is room, the same process stores both answers without asking again
+        report = generate([meta], store, settings)
+        assert len(server.requests) == 2
+        assert report.count("done") == 2 and len(store.proposals()) >= 1
