@@ -37,15 +37,20 @@ def _disk_full_for_temp_files(monkeypatch):
     monkeypatch.setattr(os, "write", write)
 
 
-def test_a_full_disk_stops_the_run_removes_temps_and_keeps_the_answer(tmp_path, monkeypatch):
+def _workspace(tmp_path, monkeypatch, server: LLMServer, concurrency: int):
+    """Settings that call `server`, without retries, and the workspace's Store."""
     forget_modes()
+    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+    monkeypatch.setenv("DYNOTUI_MODEL", "gpt-4o-mini")
+    monkeypatch.setenv("DYNOTUI_CONFIG", os.devnull)
+    settings = load_settings(workspace=tmp_path / "ws")
+    settings.llm.retries, settings.llm.concurrency = 0, concurrency
+    return settings, Store(settings.workspace)
+
+
+def test_a_full_disk_stops_the_run_removes_temps_and_keeps_the_answer(tmp_path, monkeypatch):
     with LLMServer() as server:
-        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
-        monkeypatch.setenv("DYNOTUI_MODEL", "gpt-4o-mini")
-        monkeypatch.setenv("DYNOTUI_CONFIG", os.devnull)
-        settings = load_settings(workspace=tmp_path / "ws")
-        settings.llm.retries, settings.llm.concurrency = 0, 1
-        store = Store(settings.workspace)
+        settings, store = _workspace(tmp_path, monkeypatch, server, concurrency=1)
         server.script(reply(json.dumps({"tasks": [GOOD]})), reply(json.dumps({"tasks": [GOOD]})))
         meta = reviews_meta(revision="abc")
         # given a disk that is full when the answer is to be stored
@@ -67,14 +72,8 @@ def test_a_full_disk_stops_the_run_removes_temps_and_keeps_the_answer(tmp_path, 
 
 
 def test_an_answer_on_its_way_when_the_disk_fills_is_kept_not_paid_again(tmp_path, monkeypatch):
-    forget_modes()
     with LLMServer() as server:
-        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
-        monkeypatch.setenv("DYNOTUI_MODEL", "gpt-4o-mini")
-        monkeypatch.setenv("DYNOTUI_CONFIG", os.devnull)
-        settings = load_settings(workspace=tmp_path / "ws")
-        settings.llm.retries, settings.llm.concurrency = 0, 2
-        store = Store(settings.workspace)
+        settings, store = _workspace(tmp_path, monkeypatch, server, concurrency=2)
         # given two calls sent together, one answered at once and one a second later
         answer = json.dumps({"tasks": [GOOD]})
         server.script(reply(answer), reply(answer, delay=1.0))
