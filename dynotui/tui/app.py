@@ -204,7 +204,7 @@ class DynoApp(App[int]):
         # Deferred for start-up time: keys imports every screen, needed only for a keymap.
         from dynotui.tui.keys import binding_ids
 
-        unknown = sorted(set(keymap) - binding_ids())
+        unknown = sorted(set(keymap) - binding_ids(self.BINDINGS))
         if unknown:
             self.notify(render.message(f"Unknown binding ids in keymap: {', '.join(unknown)}. "
                                        "Press ? to see the ids."), severity="warning",

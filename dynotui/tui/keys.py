@@ -4,14 +4,14 @@ is configured: it imports every screen)."""
 from __future__ import annotations
 
 from dynotui.tui import screens
-from dynotui.tui.app import DynoApp
 from dynotui.tui.crawljob import LimitPrompt
 from dynotui.tui.widgets.dataset_table import DatasetTable
 
 
-def all_bindings() -> list[tuple[str, object]]:
-    """(where, Binding) for the app, every screen in the registry and the widgets' own keys."""
-    out = [("app", b) for b in DynoApp.BINDINGS]
+def all_bindings(app_bindings: list) -> list[tuple[str, object]]:
+    """(where, Binding) for the app's `app_bindings`, every screen in the registry and the
+    widgets' own keys (the app passes its own: keys is imported by the app, not the reverse)."""
+    out = [("app", b) for b in app_bindings]
     for name in (*screens.MODES, *screens.PUSHED):
         out += [(name, b) for b in screens.screen_class(name).BINDINGS]
     out += [("crawl", b) for b in LimitPrompt.BINDINGS]
@@ -19,5 +19,5 @@ def all_bindings() -> list[tuple[str, object]]:
     return out
 
 
-def binding_ids() -> set[str]:
-    return {b.id for _, b in all_bindings() if getattr(b, "id", None)}
+def binding_ids(app_bindings: list) -> set[str]:
+    return {b.id for _, b in all_bindings(app_bindings) if getattr(b, "id", None)}
