@@ -49,3 +49,10 @@ def console(stderr: bool = False):
     from rich.console import Console
 
     return Console(stderr=stderr, highlight=False)
+
+
+def counter(text: str, last: bool) -> None:
+    """A progress line on a terminal's stderr, rewritten in place (`last`: ended); nothing in
+    pipes and logs."""
+    if sys.stderr.isatty():
+        print(f"\r{text}", end="\n" if last else "", file=sys.stderr, flush=True)

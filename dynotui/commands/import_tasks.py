@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from dynotui.commands._util import open_store, print_json
+from dynotui.commands._util import counter, open_store, print_json
 from dynotui.core.generation.tasklist import import_tasks
 
 
@@ -25,11 +25,11 @@ def register(sub, common) -> None:
 
 
 def _progress(done: int, total: int) -> None:
-    """A counter on a terminal's stderr (a big list takes a while); nothing in pipes and logs."""
-    if sys.stderr.isatty():
-        line = f"checking {done:,}/{total:,} tasks" if done < total else \
-            f"checked {total:,} tasks; writing them to the store…\n"
-        print(f"\r{line}", end="", file=sys.stderr, flush=True)
+    """A big list takes a while: the tasks checked so far, then what comes next."""
+    if done < total:
+        counter(f"checking {done:,}/{total:,} tasks", last=False)
+    else:
+        counter(f"checked {total:,} tasks; writing them to the store…", last=True)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from dynotui.commands._util import open_store, print_json, safe, settings_from
+from dynotui.commands._util import counter, open_store, print_json, safe, settings_from
 from dynotui.core.errors import ConfigError
 
 
@@ -32,9 +32,7 @@ def register(sub, common) -> None:
 
 
 def _progress(done: int, total: int) -> None:
-    if sys.stderr.isatty():
-        print(f"\rembedding {done}/{total}", end="" if done < total else "\n",
-              file=sys.stderr, flush=True)
+    counter(f"embedding {done}/{total}", done >= total)
 
 
 def _groups(store, settings, args) -> int:

@@ -114,9 +114,6 @@ def _task(entry: dict) -> Task:
                 _output_text(entry.get("output_field")))
 
 
-_encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(x, ensure_ascii=False)
-
-
 def _verdicts(entry: dict, task: Task, meta: DatasetMeta | None, ref: DatasetRef) -> list[Verdict]:
     if meta is None:  # no metadata cached: only checks that need no dataset fields
         names = [*task.input_fields, *[x.strip() for x in task.output_field.split(",")]]
@@ -167,7 +164,7 @@ def build_proposals(entries: list[Any], source_name: str, store=None,
         meta = meta_for(metas, ref)
         prop = Proposal(dataset=ref.id, config=config, task=_task(entry), variant="import",
                         source=f"import:{source_name}", task_name=name,
-                        raw_answer=_encode(entry),
+                        raw_answer=json.dumps(entry, ensure_ascii=False),
                         revision=meta.revision if meta else None)
         props.append(prop)
         if prop.id in stored:

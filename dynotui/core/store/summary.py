@@ -150,6 +150,14 @@ def _entry(datasets, path: Path) -> dict[str, Any]:
             if error is not None else None}
 
 
+def _undone(datasets, ledger, path: str, pid: str) -> Proposal | None:
+    """The version `pid` when every edit that made it was undone (it counts nowhere), else None."""
+    if pid not in ledger.edits or not ledger.retracted(pid):
+        return None
+    prop = datasets.fresh_proposal(Path(path), pid)
+    return prop if prop is not None and prop.parent else None
+
+
 class SummaryCache:
     def __init__(self, workspace: Path) -> None:
         self.path = workspace / CACHE
@@ -198,11 +206,14 @@ class SummaryCache:
     def tally(self, datasets, ledger, who: str) -> tuple[Tally, list[StoreError]]:
         """Counts over the live proposals with each one's status for `who` (the Ledger of
         every decision), and the problems of the dataset files."""
+        return self._rebuilt_if_damaged(self._tally, datasets, ledger, who)
+
+    def _rebuilt_if_damaged(self, read, *args):
         try:
-            return self._tally(datasets, ledger, who)
+            return read(*args)
         except (TypeError, ValueError, IndexError, KeyError, AttributeError):  # damaged values
             self.files = {}
-            return self._tally(datasets, ledger, who)
+            return read(*args)
 
     def _tally(self, datasets, ledger, who: str) -> tuple[Tally, list[StoreError]]:
         entries = self.entries(datasets)
@@ -224,11 +235,10 @@ class SummaryCache:
             if found is None:
                 continue  # decided, but in no readable file
             key, path = found
-            if pid in ledger.edits and ledger.retracted(pid):
-                prop = datasets.fresh_proposal(Path(path), pid)
-                if prop is not None and prop.parent:  # an edit undone: no proposal any more
-                    tally.drop(key, prop)
-                    continue
+            prop = _undone(datasets, ledger, path, pid)
+            if prop is not None:  # an edit undone: no proposal any more
+                tally.drop(key, prop)
+                continue
             if pid in ledger.by_pid:
                 status = ledger.status(pid, who)
                 if status != UNDECIDED:
@@ -238,11 +248,7 @@ class SummaryCache:
     def live_ids(self, datasets, ledger) -> list[str]:
         """The ids of the live proposals (all but versions whose edit was undone) from the
         cache: only changed files are parsed."""
-        try:
-            return self._live_ids(datasets, ledger)
-        except (TypeError, ValueError, IndexError, KeyError, AttributeError):  # damaged values
-            self.files = {}
-            return self._live_ids(datasets, ledger)
+        return self._rebuilt_if_damaged(self._live_ids, datasets, ledger)
 
     def _live_ids(self, datasets, ledger) -> list[str]:
         out: list[str] = []
@@ -250,12 +256,7 @@ class SummaryCache:
             pids = entry["pids"]
             if not isinstance(pids, list):
                 raise TypeError("pids is not a list")
-            for pid in pids:
-                if pid in ledger.edits and ledger.retracted(pid):
-                    prop = datasets.fresh_proposal(Path(path), pid)
-                    if prop is not None and prop.parent:  # an edit undone
-                        continue
-                out.append(pid)
+            out += [pid for pid in pids if _undone(datasets, ledger, path, pid) is None]
         return out
 
     def update(self, datasets) -> None:
