@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from dynotui.core.catalog import DEFAULT_LICENSE_DENY
 from dynotui.core.errors import ConfigError
+from dynotui.core.licenses import DEFAULT_LICENSE_DENY
 from dynotui.core.generation.variants import ALL_VARIANTS
 from dynotui.core.team import guidelines as team_guidelines
 from dynotui.core.team.people import login_name

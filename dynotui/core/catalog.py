@@ -6,9 +6,9 @@ import fnmatch
 import re
 from typing import Any, Iterable
 
+from dynotui.core.licenses import DEFAULT_LICENSE_DENY
 from dynotui.core.models import DatasetEntry, DatasetMeta, Feature, Verdict
 
-DEFAULT_LICENSE_DENY = ["other", "unknown", "*-nd-*", "*-nd", "ofl*"]
 ENGLISH_TAGS = {"en", "eng", "english"}
 # common English function words: a cheap signal when the card names no language
 STOPWORDS = set("""the a an and or of to in on at for with is are was were be been it this that
