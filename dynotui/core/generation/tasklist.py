@@ -29,7 +29,7 @@ from dynotui.core.models import DatasetMeta, DatasetRef, Feature, Proposal, Task
 
 SOURCE = "hub"
 PROGRESS_EVERY = 2000  # tasks between two progress calls
-Progress = Callable[[int, int], None]  # (tasks checked, tasks in the list)
+OnProgress = Callable[[int, int], None]  # (tasks checked, tasks in the list)
 
 
 @dataclass
@@ -139,7 +139,7 @@ def meta_for(metas: dict[str, DatasetMeta], ref: DatasetRef) -> DatasetMeta | No
 
 
 def build_proposals(entries: list[Any], source_name: str, store=None,
-                    on_progress: Progress | None = None) -> tuple[list[Proposal], ImportReport]:
+                    on_progress: OnProgress | None = None) -> tuple[list[Proposal], ImportReport]:
     """Proposals from the entries, each checked; `on_progress(done, total)` every
     PROGRESS_EVERY tasks and at the end."""
     report = ImportReport(entries=len(entries))
@@ -190,7 +190,7 @@ def build_proposals(entries: list[Any], source_name: str, store=None,
 
 
 def import_tasks(store, path: str | Path, source_name: str | None = None,
-                 on_progress: Progress | None = None) -> ImportReport:
+                 on_progress: OnProgress | None = None) -> ImportReport:
     """Read, validate and store a task list; returns what happened (counts).
     `on_progress(done, total)` follows the checks (the long part of a big list)."""
     with gc_paused():  # ~10 objects per task, no cycles: collections would only walk them
@@ -198,7 +198,7 @@ def import_tasks(store, path: str | Path, source_name: str | None = None,
 
 
 def _import(store, path: str | Path, source_name: str | None,
-            on_progress: Progress | None) -> ImportReport:
+            on_progress: OnProgress | None) -> ImportReport:
     entries = read_task_list(path)
     props, report = build_proposals(entries, source_name or Path(path).stem, store, on_progress)
     if entries and not props:  # e.g. an alpaca file: a clear error, not "0 imported"

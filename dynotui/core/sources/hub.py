@@ -116,7 +116,6 @@ def _card(repo: str, sha: str, files: list[str] | None = None) -> Card | None:
     finds it again."""
     from huggingface_hub.errors import EntryNotFoundError
 
-
     if files is None or not direct_on() or not readable(files):
         return _cached_card(repo, sha)
     key = (endpoint(), repo, sha)
